@@ -1,0 +1,53 @@
+# The two commands a contributor needs (see README.md):
+#   make serve   set up everything and serve the site with live reload
+#   make test    set up everything and run all the tests
+# Other targets: build, lint, lock, clean.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test lint browser lock clean
+
+# Site dependencies, pinned with hashes; reinstalled when the lock changes.
+$(VENV)/.site: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	touch $@
+
+# Site and test dependencies.
+$(VENV)/.dev: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $@ $(VENV)/.site
+
+serve: $(VENV)/.site
+	$(BIN)/mkdocs serve
+
+build: $(VENV)/.site
+	$(BIN)/mkdocs build
+
+# Debian's Chromium drives the browser tests; Playwright cannot download its
+# own browser here, and the tests point it at /usr/bin/chromium.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests
+
+test: $(VENV)/.dev browser lint
+	$(BIN)/python -m pytest
+
+# Regenerate the hashed lock files after editing requirements*.in.
+lock: $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.7 requirements.in -o requirements.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.7 requirements-dev.in -o requirements-dev.txt
+
+clean:
+	rm -rf site .pytest_cache

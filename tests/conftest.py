@@ -1,0 +1,190 @@
+"""Shared fixtures: one strict build of the real site per test session, a
+loopback web server that serves it as GitHub Pages would, and Debian's
+headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Hooks are loaded by MkDocs with their folder on sys.path; tests do the same.
+sys.path.insert(0, str(ROOT / "hooks"))
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# As root in a sandbox Chromium needs --no-sandbox; the rest stop it from
+# calling Google's services, which this machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# What a project copy needs to build: everything the config reads.
+PROJECT_PARTS = ["mkdocs.yml", "docs", "overrides", "hooks", "includes"]
+
+
+def site_base_path() -> str:
+    """The path the site is served under, from site_url's default in mkdocs.yml."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    match = re.search(r'^site_url: !ENV \[SITE_URL, "([^"]+)"\]', text, re.M)
+    assert match, "mkdocs.yml: site_url must be '!ENV [SITE_URL, \"<default>\"]'"
+    return urlsplit(match.group(1)).path
+
+
+@dataclass
+class Build:
+    """The result of one `mkdocs build`."""
+
+    site: Path
+    returncode: int
+    output: str
+
+
+def mkdocs_build(project: Path, site: Path) -> Build:
+    """Build ``project`` into ``site`` with the config's own (strict) settings."""
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return Build(site, proc.returncode, proc.stdout + proc.stderr)
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the parts of the project a build reads into ``dest``."""
+    dest.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real site, built once per session."""
+    build = mkdocs_build(ROOT, tmp_path_factory.mktemp("site") / "site")
+    assert build.returncode == 0, f"the site does not build:\n{build.output}"
+    return build
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the project, for tests that break it on purpose."""
+    return copy_project(tmp_path / "project")
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every HTML page a reader can reach (the 404 page included)."""
+    return sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
+
+
+class _PagesHandler(SimpleHTTPRequestHandler):
+    """Serves the built site under its base path; unknown paths get 404.html
+    with status 404, as GitHub Pages does."""
+
+    base_path = "/"
+
+    def translate_path(self, path: str) -> str:
+        path = urlsplit(path).path
+        if not path.startswith(self.base_path):
+            return str(Path(self.directory) / "__outside_base_path__")
+        return super().translate_path("/" + path[len(self.base_path) :])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Build):
+    """The built site served on loopback; yields its base URL."""
+    base = site_base_path()
+    handler = type("Handler", (_PagesHandler,), {"base_path": base})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(built_site.site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{base}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright."""
+    from playwright import sync_api
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make browser).")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser profile per test, recording every request it makes."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.requests = []
+    ctx.on("request", lambda request: ctx.requests.append(request.url))
+    yield ctx
+    ctx.close()
+
+
+AXE_JS = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
+
+
+def run_axe(page, rules: list[str] | None = None, tags: list[str] | None = None) -> list[dict]:
+    """Run axe-core (bundled with axe-playwright-python) on ``page``; return
+    its violations, each with the nodes it found."""
+    page.add_script_tag(path=str(AXE_JS))
+    options: dict = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    elif tags:
+        options["runOnly"] = {"type": "tag", "values": tags}
+    return page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
+
+
+def describe(violations: list[dict]) -> str:
+    """A readable list of axe violations for an assertion message."""
+    return "\n".join(
+        f"{v['id']}: {v['help']} — {n['target']} {n.get('failureSummary', '')[:200]}"
+        for v in violations
+        for n in v["nodes"][:5]
+    )

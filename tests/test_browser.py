@@ -1,0 +1,124 @@
+"""What a reader gets in a real browser: Debian's headless Chromium, driven by
+Playwright, against the built site served on loopback."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import Build, describe, run_axe
+
+pytestmark = pytest.mark.browser
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def third_party(requests: list[str]) -> list[str]:
+    return [
+        url
+        for url in requests
+        if urlsplit(url).scheme in {"http", "https", "ws", "wss"}
+        and urlsplit(url).hostname not in LOCAL_HOSTS
+    ]
+
+
+def a_word_on_one_page(built_site: Build) -> tuple[str, str]:
+    """A word of the site's own text found on exactly one page, and that page."""
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    pages_of = defaultdict(set)
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        for word in re.findall(r"[a-z]{8,}", (doc["title"] + " " + doc["text"]).lower()):
+            pages_of[word].add(page)
+    unique = sorted((w, next(iter(p))) for w, p in pages_of.items() if len(p) == 1)
+    assert unique, "no word is found on exactly one page"
+    return unique[len(unique) // 2]
+
+
+def search(page, query: str):
+    """Type ``query`` into the search box, opened from the keyboard as a reader
+    would ("/" is Material's shortcut); return the result links."""
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    assert box.evaluate("el => el === document.activeElement"), "'/' did not focus the search"
+    box.press_sequentially(query, delay=20)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=10_000)
+    return results
+
+
+def test_home_page_loads_with_the_disclaimer_in_view(context, site_url: str) -> None:
+    page = context.new_page()
+    response = page.goto(site_url)
+    assert response is not None and response.status == 200
+    assert "Dry Needling Guide" in page.title()
+    notice = page.locator("section.dn-disclaimer")
+    assert notice.count() == 1
+    # Visible without hunting: inside the first screen, on a desktop and a phone.
+    for width, height in [(1280, 900), (360, 740)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.reload()
+        box = notice.bounding_box()
+        assert box is not None and notice.is_visible()
+        assert box["y"] + box["height"] <= height, f"notice below the fold at {width}px"
+
+
+def test_search_finds_the_page_a_word_is_on(context, site_url: str, built_site: Build) -> None:
+    word, expected = a_word_on_one_page(built_site)
+    page = context.new_page()
+    page.goto(site_url)
+    href = search(page, word).first.get_attribute("href") or ""
+    assert urlsplit(href).path.endswith("/" + expected) or href.startswith(expected), (
+        f"searching {word!r}: first result {href}, expected {expected}"
+    )
+
+
+def test_palette_toggle_switches_and_is_remembered(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url)
+
+    def scheme() -> str:
+        return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+    start = scheme()
+    for _ in range(3):  # system -> light -> dark, whatever the start
+        if scheme() == "slate":
+            break
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert scheme() == "slate" and start != "slate"
+    page.reload()
+    assert scheme() == "slate", "the dark palette was not remembered"
+    page.goto(site_url + "safety/")
+    assert scheme() == "slate", "the dark palette was not kept on another page"
+
+
+def test_no_request_leaves_the_machine(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url)
+    # Instant navigation, search (a web worker), a 404.
+    page.locator("a.md-nav__link[href$='safety/']").first.click()
+    page.wait_for_url("**/safety/")
+    search(page, "needle")
+    page.goto(site_url + "no-such-page/")
+    page.wait_for_load_state("networkidle")
+    assert len(context.requests) > 5
+    assert third_party(context.requests) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_both_palettes_meet_wcag_aa_contrast(browser, site_url: str, scheme: str) -> None:
+    """Material's default palette fails AA contrast in places; ours must not."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        page = ctx.new_page()
+        for path in ["", "safety/", "about/disclaimer/", "no-such-page/"]:
+            page.goto(site_url + path)
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.evaluate("document.body.dataset.mdColorScheme") == expected
+            violations = run_axe(page, rules=["color-contrast"])
+            assert violations == [], f"{scheme} /{path}:\n{describe(violations)}"
+    finally:
+        ctx.close()
