@@ -46,8 +46,8 @@ test: $(VENV)/.dev browser lint
 # Regenerate the hashed lock files after editing requirements*.in.
 lock: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet uv==0.13.8
-	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.7 requirements.in -o requirements.txt
-	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.7 requirements-dev.in -o requirements-dev.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.2 requirements.in -o requirements.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.2 requirements-dev.in -o requirements-dev.txt
 
 clean:
 	rm -rf site .pytest_cache
