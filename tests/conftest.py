@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 ]
 
 # What a project copy needs to build: everything the config reads.
-PROJECT_PARTS = ["mkdocs.yml", "docs", "overrides", "hooks", "includes"]
+PROJECT_PARTS = ["mkdocs.yml", "docs", "overrides", "hooks", "includes", "data"]
 
 
 def site_base_path() -> str:

@@ -26,14 +26,24 @@ def third_party(requests: list[str]) -> list[str]:
 
 
 def a_word_on_one_page(built_site: Build) -> tuple[str, str]:
-    """A word of the site's own text found on exactly one page, and that page."""
+    """A word of the site's own text found on exactly one page, and that page.
+
+    Search stems words and matches prefixes, so the word's stem-like prefix
+    (all but its last three letters) must also be on no other page."""
     index = json.loads((built_site.site / "search" / "search_index.json").read_text())
     pages_of = defaultdict(set)
     for doc in index["docs"]:
         page = doc["location"].split("#")[0]
-        for word in re.findall(r"[a-z]{8,}", (doc["title"] + " " + doc["text"]).lower()):
+        for word in re.findall(r"[a-z]{5,}", (doc["title"] + " " + doc["text"]).lower()):
+            pages_of[word[:5]].add(page)
             pages_of[word].add(page)
-    unique = sorted((w, next(iter(p))) for w, p in pages_of.items() if len(p) == 1)
+    unique = sorted(
+        (w, next(iter(pages_of[w])))
+        for w in pages_of
+        if len(w) >= 9
+        and len(pages_of[w]) == 1
+        and all(pages_of.get(w[:n], pages_of[w]) == pages_of[w] for n in range(5, len(w) - 2))
+    )
     assert unique, "no word is found on exactly one page"
     return unique[len(unique) // 2]
 

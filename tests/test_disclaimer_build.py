@@ -39,17 +39,30 @@ def test_a_theme_override_that_drops_the_notice_fails(project_copy: Path, tmp_pa
     assert_clean_failure(build.output, "without the medical disclaimer")
 
 
-def test_front_matter_cannot_hide_the_notice(project_copy: Path, tmp_path: Path) -> None:
+def test_material_hide_options_leave_the_notice(project_copy: Path, tmp_path: Path) -> None:
     add_to_page(
         project_copy,
         "safety/index.md",
         "Text.",
-        front_matter="hide:\n  - disclaimer\n  - navigation\n  - toc\ndisclaimer: false",
+        front_matter="hide:\n  - disclaimer\n  - navigation\n  - toc",
     )
     build = mkdocs_build(project_copy, tmp_path / "site")
     assert build.returncode == 0, build.output
     page = BeautifulSoup((build.site / "safety" / "index.html").read_text(), "html.parser")
     assert len(page.select("section.dn-disclaimer")) == 1
+
+
+def test_front_matter_switches_fail_the_build(project_copy: Path, tmp_path: Path) -> None:
+    add_to_page(
+        project_copy, "safety/index.md", "Text.", front_matter="disclaimer: false\ntemplate: x.html"
+    )
+    build = mkdocs_build(project_copy, tmp_path / "site")
+    assert build.returncode != 0
+    assert_clean_failure(
+        build.output,
+        "docs/safety/index.md:2: unknown front matter field 'disclaimer'",
+        "docs/safety/index.md:3: unknown front matter field 'template'. Pages may not change",
+    )
 
 
 def test_missing_notice_file_fails_clearly(project_copy: Path, tmp_path: Path) -> None:
