@@ -1,7 +1,7 @@
 # The two commands a contributor needs (see README.md):
 #   make serve   set up everything and serve the site with live reload
 #   make test    set up everything and run all the tests
-# Other targets: build, lint, lock, clean.
+# Other targets: build, lint, review, lock, clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint browser lock clean
+.PHONY: serve build test lint review browser lock clean
 
 # Site dependencies, pinned with hashes; reinstalled when the lock changes.
 $(VENV)/.site: requirements.txt
@@ -39,6 +39,12 @@ browser:
 lint: $(VENV)/.dev
 	$(BIN)/ruff check hooks tests
 	$(BIN)/ruff format --check hooks tests
+	$(BIN)/pymarkdown --config pyproject.toml scan -r docs includes
+	$(BIN)/codespell --toml pyproject.toml docs includes hooks tests README.md CONTRIBUTING.md
+
+# Pages whose review is overdue or due within 60 days (fails if any is overdue).
+review: $(VENV)/.site
+	$(BIN)/python hooks/metadata.py
 
 test: $(VENV)/.dev browser lint
 	$(BIN)/python -m pytest

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+import yamlsafe
 from mkdocs.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -175,8 +176,7 @@ def load_bibliography(path: Path) -> dict[str, Entry]:
     except FileNotFoundError:
         raise CitationError(f"{where}: the bibliography file does not exist.") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, root = yamlsafe.parse(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -391,7 +391,7 @@ def render_page(markdown: str, bibliography: dict[str, Entry]) -> tuple[str, lis
             for k in sorted(set(citation.keys), key=number.get)
         )
         out.append(markdown[last : citation.start])
-        out.append(f'<sup class="dn-cite">[{links}]</sup>')
+        out.append(f'<sup class="dn-cite" data-search-exclude>[{links}]</sup>')
         last = citation.end
     out.append(markdown[last:])
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+import yamlsafe
 from mkdocs.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -84,8 +85,7 @@ def parse_front_matter(text: str, where: str) -> FrontMatter:
         )
     block = match.group(1) or ""
     try:
-        root = yaml.compose(block, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(block)
+        meta, root = yamlsafe.parse(block)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = 1 + (mark.line + 1 if mark else 1)
@@ -299,8 +299,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+def title_heading(markdown: str, title: str) -> str:
+    """Start the page with its front matter title as the H1, unless it has one.
+
+    Without it Material prints the nav label ("Home") as the H1."""
+    if re.match(r"\s*# ", markdown):
+        return markdown
+    return f"# {title}\n\n{markdown}"
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     meta = config["dn_metadata"][page.file.src_uri].meta
+    markdown = title_heading(markdown, meta["title"])
     page.meta["dn_review"] = {
         "last": long_date(meta["last_reviewed"]),
         "last_iso": meta["last_reviewed"].isoformat(),

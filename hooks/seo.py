@@ -116,7 +116,7 @@ def on_page_context(
     meta = config["dn_metadata"][page.file.src_uri].meta
     page.meta["dn_jsonld"] = to_script_json(
         page_ld(
-            title=page.title,
+            title=meta["title"],
             description=meta["description"],
             url=page.canonical_url,
             audience=meta["audience"],
