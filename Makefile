@@ -1,7 +1,7 @@
 # The two commands a contributor needs (see README.md):
 #   make serve   set up everything and serve the site with live reload
 #   make test    set up everything and run all the tests
-# Other targets: build, lint, review, lock, clean.
+# Other targets: build, lint, review, links, lock, clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint review browser lock clean
+.PHONY: serve build test lint review links browser lock clean
 
 # Site dependencies, pinned with hashes; reinstalled when the lock changes.
 $(VENV)/.site: requirements.txt
@@ -29,12 +29,22 @@ serve: $(VENV)/.site
 build: $(VENV)/.site
 	$(BIN)/mkdocs build
 
-# Debian's Chromium drives the browser tests; Playwright cannot download its
-# own browser here, and the tests point it at /usr/bin/chromium.
+# Debian's Chromium drives the browser tests (Playwright cannot download its
+# own browser here; the tests point it at /usr/bin/chromium). Java runs the Nu
+# HTML Checker; npm installs it.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+# Node tools (the Nu HTML Checker), from package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check hooks tests
@@ -42,11 +52,15 @@ lint: $(VENV)/.dev
 	$(BIN)/pymarkdown --config pyproject.toml scan -r docs includes
 	$(BIN)/codespell --toml pyproject.toml docs includes hooks tests README.md CONTRIBUTING.md
 
+# External links: list them (no network needed) or check them (needs one).
+links: $(VENV)/.site
+	$(BIN)/python hooks/links.py --check
+
 # Pages whose review is overdue or due within 60 days (fails if any is overdue).
 review: $(VENV)/.site
 	$(BIN)/python hooks/metadata.py
 
-test: $(VENV)/.dev browser lint
+test: $(VENV)/.dev browser node_modules/.installed lint
 	$(BIN)/python -m pytest
 
 # Regenerate the hashed lock files after editing requirements*.in.

@@ -169,10 +169,16 @@ def context(browser):
 AXE_JS = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 
 
+def with_axe(ctx):
+    """Load axe-core into every page of browser context ``ctx``. An init script,
+    because the site's Content-Security-Policy rightly refuses injected ones."""
+    ctx.add_init_script(path=str(AXE_JS))
+    return ctx
+
+
 def run_axe(page, rules: list[str] | None = None, tags: list[str] | None = None) -> list[dict]:
-    """Run axe-core (bundled with axe-playwright-python) on ``page``; return
-    its violations, each with the nodes it found."""
-    page.add_script_tag(path=str(AXE_JS))
+    """Run axe-core on ``page`` (its context made ``with_axe``); return its
+    violations, each with the nodes it found."""
     options: dict = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}

@@ -126,6 +126,76 @@ CASES = [
 ]
 
 
+UNSAFE = "docs/safety/index.md"
+CASES += [
+    Case(
+        "broken link",
+        append(PAGE, "See [the old page](no-such-page.md)."),
+        [r"Doc file 'safety/index\.md' contains a link 'no-such-page\.md'.*not found"],
+    ),
+    Case(
+        "broken anchor",
+        append(PAGE, "See [below](#no-such-heading)."),
+        [r"Doc file 'safety/index\.md' contains a link '#no-such-heading'.*no such anchor"],
+    ),
+    Case(
+        "page missing from the nav",
+        lambda project: (project / "docs" / "orphan.md").write_text(
+            (project / "docs" / "glossary.md").read_text("utf-8"), encoding="utf-8"
+        ),
+        [r"not included in the \"nav\" configuration", r"orphan\.md"],
+    ),
+    Case(
+        "image without alt text",
+        append(PAGE, "![](../assets/favicon.svg)"),
+        [r"docs/safety/index\.md:\d+: image '\.\./assets/favicon\.svg' has no alt text"],
+    ),
+    Case(
+        "raw script",
+        append(UNSAFE, "<script>alert('hi')</script>"),
+        [r"docs/safety/index\.md:\d+: <script>: scripts are not allowed in pages"],
+    ),
+    Case(
+        "inline event handler",
+        append(UNSAFE, '<p onclick="steal()">Click me</p>'),
+        [r"docs/safety/index\.md:\d+: 'onclick=' event handler"],
+    ),
+    Case(
+        "javascript: link",
+        append(UNSAFE, "[Click](javascript:alert(1))"),
+        [r"docs/safety/index\.md:\d+: a 'javascript:' link"],
+    ),
+    Case(
+        "iframe",
+        append(UNSAFE, '<iframe src="https://www.youtube.com/embed/x"></iframe>'),
+        [r"docs/safety/index\.md:\d+: <iframe>: embedded frames are not allowed"],
+    ),
+    Case(
+        "object",
+        append(UNSAFE, '<object data="movie.swf"></object>'),
+        [r"docs/safety/index\.md:\d+: <object>: embedded objects are not allowed"],
+    ),
+    Case(
+        "style that hides content",
+        append(UNSAFE, 'Hidden text.\n{ style="display:none" }'),
+        [r"docs/safety/index\.md:\d+: a 'style' attribute"],
+    ),
+    Case(
+        "http link",
+        append(UNSAFE, "See [the NHS](http://www.nhs.uk/)."),
+        [r"docs/safety/index\.md:\d+: 'http://www\.nhs\.uk/' uses http://"],
+    ),
+    Case(
+        "SVG with a script",
+        lambda project: (project / "docs" / "assets" / "bad.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            encoding="utf-8",
+        ),
+        [r"docs/assets/bad\.svg:1: <script> is not allowed in SVG files"],
+    ),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_mistake_fails_the_build_clearly(case: Case, project_copy: Path, tmp_path: Path) -> None:
     case.patch(project_copy)

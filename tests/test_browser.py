@@ -9,7 +9,7 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Build, describe, run_axe
+from conftest import Build, describe, run_axe, with_axe
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +121,9 @@ def test_no_request_leaves_the_machine(context, site_url: str) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_both_palettes_meet_wcag_aa_contrast(browser, site_url: str, scheme: str) -> None:
     """Material's default palette fails AA contrast in places; ours must not."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    ctx = with_axe(
+        browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    )
     try:
         page = ctx.new_page()
         for path in ["", "safety/", "about/disclaimer/", "no-such-page/"]:

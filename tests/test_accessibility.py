@@ -1,0 +1,173 @@
+"""Quality gates in a real browser, on every page: WCAG 2.2 A/AA with axe-core
+in both palettes at desktop and phone widths, no request to another host, no
+Content-Security-Policy violation, no sideways scrolling on small phones, and
+keyboard use (skip link, visible focus, search)."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import Build, describe, html_pages, run_axe, with_axe
+from test_browser import third_party
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CONFIGS = [
+    ("light", 1280, 900),
+    ("dark", 1280, 900),
+    ("light", 360, 740),
+    ("dark", 360, 740),
+]
+# Records CSP violations, before any of the page's own scripts run.
+WATCH_CSP = (
+    "window.__csp = [];"
+    "document.addEventListener('securitypolicyviolation', e =>"
+    " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));"
+)
+
+
+def page_paths(site: Path) -> list[str]:
+    """Every page's path from the site root; the 404 page at an unknown address."""
+    paths = []
+    for page in html_pages(site):
+        rel = page.relative_to(site).as_posix()
+        paths.append("no-such-page/" if rel == "404.html" else rel.removesuffix("index.html"))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def paths(built_site: Build) -> list[str]:
+    found = page_paths(built_site.site)
+    assert len(found) >= 30
+    return found
+
+
+@pytest.mark.parametrize(("scheme", "width", "height"), CONFIGS, ids=lambda v: str(v))
+def test_every_page_passes_axe_and_stays_local(
+    browser, site_url: str, paths: list[str], scheme: str, width: int, height: int
+) -> None:
+    ctx = with_axe(
+        browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    )
+    requests: list[str] = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    ctx.add_init_script(WATCH_CSP)
+    failures = []
+    try:
+        page = ctx.new_page()
+        for path in paths:
+            page.goto(site_url + path, wait_until="load")
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.evaluate("document.body.dataset.mdColorScheme") == expected, path
+            if violations := run_axe(page, tags=AXE_TAGS):
+                failures.append(f"/{path}:\n{describe(violations)}")
+            if csp := page.evaluate("window.__csp"):
+                failures.append(f"/{path}: Content-Security-Policy violations: {csp}")
+    finally:
+        ctx.close()
+    assert third_party(requests) == [], "requests to other hosts"
+    assert not failures, f"{scheme} {width}px:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_no_sideways_scrolling_on_small_phones(
+    browser, site_url: str, paths: list[str], width: int
+) -> None:
+    ctx = browser.new_context(viewport={"width": width, "height": 640})
+    wide = []
+    try:
+        page = ctx.new_page()
+        for path in paths:
+            page.goto(site_url + path, wait_until="load")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                wide.append(f"/{path}: {overflow}px wider than the screen")
+    finally:
+        ctx.close()
+    assert not wide, "\n".join(wide)
+
+
+def test_pages_declare_language_and_order_headings(built_site: Build) -> None:
+    for page in html_pages(built_site.site):
+        tree = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert tree.html.get("lang") == "en", page
+        levels = [
+            int(h.name[1])
+            for h in tree.select(
+                "article h1, article h2, article h3, article h4, article h5, article h6"
+            )
+        ]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page}: {levels[:5]}"
+        for before, after in itertools.pairwise(levels):
+            assert after <= before + 1, f"{page}: heading h{before} is followed by h{after}"
+
+
+def test_skip_link_leads_to_the_content(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + "safety/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "(() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
+        " return {cls: e.className, text: e.textContent.trim(), w: r.width, h: r.height,"
+        " top: r.top}; })()"
+    )
+    assert "md-skip" in focused["cls"] and "Skip to content" in focused["text"]
+    assert focused["w"] > 0 and focused["h"] > 0 and focused["top"] >= 0, "skip link is hidden"
+    page.keyboard.press("Enter")
+    assert page.url.split("#")[-1] in {"how-safe-is-dry-needling", "__skip"} or page.evaluate(
+        "document.querySelector('article').getBoundingClientRect().top < 200"
+    )
+
+
+# How an element (and, for Material's visually hidden inputs, its label) looks:
+# focus must change it visibly.
+LOOK = """el => {
+  const next = el.nextElementSibling;
+  const parts = [el, el.id ? document.querySelector(`label[for="${el.id}"]`) : null,
+                 next && next.tagName === "LABEL" ? next : null];
+  return parts.filter(Boolean).map(e => {
+    const s = getComputedStyle(e);
+    return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor,
+            s.borderColor, s.color, s.textDecorationLine, s.textDecorationThickness].join("|");
+  }).join("||");
+}"""
+
+
+def test_keyboard_focus_is_visible(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + "conditions/neck-pain/")
+    checked = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        element = page.evaluate_handle("document.activeElement")
+        if page.evaluate("e => e === document.body || e.getClientRects().length === 0", element):
+            continue
+        name = page.evaluate(
+            "e => `${e.tagName}.${e.className} ${(e.textContent || e.id).trim().slice(0, 30)}`",
+            element,
+        )
+        focused = page.evaluate(LOOK, element)
+        page.evaluate("e => e.blur()", element)
+        unfocused = page.evaluate(LOOK, element)
+        page.evaluate("e => e.focus({focusVisible: true})", element)
+        assert focused != unfocused, f"no visible focus indicator on {name}"
+        checked.append(name)
+    assert len(checked) >= 10, checked
+
+
+def test_search_works_with_the_keyboard_alone(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url)
+    page.keyboard.press("/")
+    page.keyboard.type("collapsed lung", delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/safety/**", timeout=10_000)
+    assert "/safety/" in page.url

@@ -1,0 +1,183 @@
+"""Unit tests for hooks/csp.py, content_safety.py, links.py and lightbox.py."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+from content_safety import line_of, report, scan_html, scan_svg
+from csp import add_policy, inline_script_hashes, inline_style_hashes, policy
+from lightbox import has_images
+from links import link_problem
+
+
+def sha(text: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+
+PAGE = (
+    "<html><head><title>x</title><script>var a=1;</script>"
+    '<script src="bundle.js"></script><script type="application/ld+json">{"a":1}</script>'
+    '<style id="s">p{}</style></head><body><script>var a=1;</script><script>b()</script>'
+    "</body></html>"
+)
+
+
+def test_hashes_only_inline_executable_scripts_once_each() -> None:
+    assert inline_script_hashes(PAGE) == [sha("var a=1;"), sha("b()")]
+    assert inline_style_hashes(PAGE) == [sha("p{}")]
+
+
+def test_policy_allows_only_the_site_itself() -> None:
+    text = policy(["'sha256-x'"], ["'sha256-y'"])
+    assert "default-src 'none'" in text
+    assert "script-src 'self' 'sha256-x'" in text and "style-src 'self' 'sha256-y'" in text
+    assert "unsafe-inline" not in text and "http" not in text and "*" not in text
+
+
+def test_policy_goes_first_in_head() -> None:
+    out = add_policy(PAGE, "x")
+    assert out.index('http-equiv="Content-Security-Policy"') < out.index("<title>")
+    with pytest.raises(Exception, match="no <head>"):
+        add_policy("<p>no head</p>", "docs/x.md")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<script>alert(1)</script>", "<script>: scripts are not allowed"),
+        ('<p onclick="x()">a</p>', "'onclick=' event handler"),
+        ('<img src="a.svg" alt="A" onerror="x()">', "'onerror=' event handler"),
+        ('<a href="javascript:alert(1)">a</a>', "a 'javascript:' link"),
+        ('<a href=" JaVaScRiPt:x">a</a>', "a 'JaVaScRiPt:' link"),
+        ('<iframe src="https://x.org"></iframe>', "<iframe>: embedded frames"),
+        ('<object data="x.swf"></object>', "<object>: embedded objects"),
+        ("<style>.dn-disclaimer{display:none}</style>", "<style>: page styles"),
+        ('<div style="display:none">x</div>', "a 'style' attribute"),
+        ('<img src="fig.svg">', "image 'fig.svg' has no alt text"),
+        ('<img src="fig.svg" alt=" ">', "has no alt text"),
+        ('<iframe srcdoc="x"></iframe>', "'srcdoc='"),
+    ],
+)
+def test_unsafe_content_is_found(html: str, expected: str) -> None:
+    assert any(expected in p.what for p in scan_html(html)), scan_html(html)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>Text <a href="https://doi.org/10.1/x">doi</a> <abbr title="t">T</abbr></p>',
+        '<table><tr><td style="text-align: center;">1</td></tr></table>',
+        '<img src="fig.svg" alt="A muscle with a taut band">',
+        '<div class="tabbed-set"><input type="radio" id="t1" checked>'
+        '<label for="t1">A</label></div>',
+        "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></pre>",
+    ],
+)
+def test_safe_content_passes(html: str) -> None:
+    assert scan_html(html) == []
+
+
+def test_report_names_the_line() -> None:
+    source = "---\ntitle: x\n---\n\nText\n\n<p onclick='x()'>Hi</p>\n"
+    assert report(scan_html("<p onclick='x()'>Hi</p>"), source, "docs/x.md") == [
+        "docs/x.md:7: 'onclick=' event handler: scripts are not allowed in pages"
+    ]
+    assert line_of("a\nB", "b") == 2 and line_of("a", "z") is None
+
+
+@pytest.mark.parametrize(
+    ("svg", "expected"),
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>', "<script>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>', "'onload='"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+            '<a x:href="javascript:x()"><text>t</text></a></svg>',
+            "SVG link",
+        ),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.org/a.png"/></svg>',
+            "SVG link",
+        ),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', "foreignobject"),
+        ("<svg><unclosed></svg>", "not well-formed"),
+    ],
+)
+def test_unsafe_svg(svg: str, expected: str) -> None:
+    assert any(expected in p.what for p in scan_svg(svg)), scan_svg(svg)
+
+
+def test_safe_svg() -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>T</title>'
+        '<defs><path id="p" d="M0 0"/></defs><use href="#p"/></svg>'
+    )
+    assert scan_svg(svg) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://www.nhs.uk/", "uses http://"),
+        ("https://exa mple.org/", "not a well-formed"),
+        ("https://localhost/", "not a well-formed"),
+        ("https:///path", "not a well-formed"),
+        ("https://www.nhs.uk/conditions/", None),
+        ("mailto:editor@example.org", None),
+        ("../safety/index.md", None),
+        ("#references", None),
+    ],
+)
+def test_link_problem(url: str, problem: str | None) -> None:
+    found = link_problem(url)
+    assert (found is None) if problem is None else (problem in found)
+
+
+def test_has_images() -> None:
+    assert has_images("![A muscle](muscle.svg)") and has_images("![A muscle][fig1]")
+    assert has_images('<figure markdown><img src="a.svg" alt="a"></figure>')
+    assert not has_images("Text with [a link](x.md) and [@gattie2017].")
+
+
+def test_link_command_lists_and_checks(tmp_path, capsys) -> None:
+    """The external-link command, against a real server on loopback."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from links import check, external_links, main
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            self.send_response(200 if self.path == "/ok" else 404)
+            self.end_headers()
+
+        do_GET = do_HEAD
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert check(f"{base}/ok") is None
+        assert check(f"{base}/gone") == "HTTP 404"
+        assert check("http://127.0.0.1:9/closed", timeout=2) is not None
+    finally:
+        server.shutdown()
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("See [x](https://www.nhs.uk/a).\n", encoding="utf-8")
+    bib = tmp_path / "bib.yaml"
+    bib.write_text("- id: a2020\n  DOI: 10.1/x\n  PMID: '123'\n", encoding="utf-8")
+    links = external_links(docs, bib)
+    assert set(links) == {
+        "https://www.nhs.uk/a",
+        "https://doi.org/10.1/x",
+        "https://pubmed.ncbi.nlm.nih.gov/123/",
+    }
+    assert main(["--docs", str(docs), "--bibliography", str(bib)]) == 0
+    assert "https://www.nhs.uk/a" in capsys.readouterr().out
