@@ -196,6 +196,31 @@ CASES += [
 ]
 
 
+EVIDENCE = "data/evidence.yaml"
+CASES += [
+    Case(
+        "evidence finding with a missing field",
+        replace(EVIDENCE, "  timing: immediately after\n", "", regex=False),
+        [r"evidence\.yaml:\d+: finding 1 \(neck-pain, navarrosantana2020\): 'timing' is missing"],
+    ),
+    Case(
+        "evidence finding citing an unknown review",
+        replace(EVIDENCE, "  review: navarrosantana2020\n", "  review: navaro2020\n"),
+        [r"evidence\.yaml:\d+: finding 1 .*'navaro2020' is not a key of the bibliography"],
+    ),
+    Case(
+        "evidence number that does not parse",
+        replace(EVIDENCE, "  estimate: -1.53\n", "  estimate: −1.53\n"),
+        [r"evidence\.yaml:\d+: finding 1 .*'estimate' '−1\.53' is not a number"],
+    ),
+    Case(
+        "evidence interval without its estimate",
+        replace(EVIDENCE, "  ci: [-2.29, -0.76]\n", "  ci: [-1.29, -0.76]\n"),
+        [r"evidence\.yaml:\d+: finding 1 .*does not contain the estimate -1\.53"],
+    ),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_mistake_fails_the_build_clearly(case: Case, project_copy: Path, tmp_path: Path) -> None:
     case.patch(project_copy)

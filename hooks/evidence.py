@@ -1,0 +1,421 @@
+"""The evidence tables and the evidence map, built from one data file.
+
+``data/evidence.yaml`` (``extra.evidence`` in mkdocs.yml) holds every finding
+of the reviews behind the Conditions pages. This hook checks it once per
+build, then:
+
+* replaces ``<!-- evidence-table -->`` on a condition page with a table of that
+  condition's findings (with ``[@key]`` citations, which hooks/citations.py
+  then numbers, so it must run first);
+* replaces ``<!-- evidence-map -->`` on the overview page with an inline SVG:
+  conditions by comparison and time point, the direction of the effect as a
+  shape and the certainty as a letter, each cell a link to its condition page.
+
+Both come from the same data, so they cannot disagree with it. Bad data (a
+missing field, an unknown citation key, a number that does not parse, an
+interval that does not contain its estimate) fails the build with the file,
+the line, the finding and the fix.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+import yamlsafe
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+TABLE_MARKER = "<!-- evidence-table -->"
+MAP_MARKER = "<!-- evidence-map -->"
+
+COMPARISONS = {
+    "sham-or-no-treatment": "Sham or no treatment",
+    "other-treatment": "Another treatment",
+    "added-to-treatment": "Added to other treatment",
+}
+OUTCOMES = {"pain": "Pain", "disability": "Disability", "ppt": "Pressure pain threshold"}
+TIMEPOINTS = {
+    "immediate": "Immediate",
+    "short": "Short term",
+    "mid": "Mid term",
+    "long": "Long term",
+}
+MEASURES = {"SMD", "MD", "RR", "OR", "narrative"}
+FAVOURS = {
+    "dry-needling": "favours dry needling",
+    "comparator": "favours the comparison",
+    "neither": "no clear difference",
+}
+CERTAINTY = {
+    "high": "High",
+    "moderate": "Moderate",
+    "low": "Low",
+    "very-low": "Very low",
+    "not-rated": "Not reported",
+}
+MINUS, DASH = "\u2212", "\u2013"  # typographic minus sign and en dash
+CERTAINTY_RANK = ["not-rated", "very-low", "low", "moderate", "high"]
+CERTAINTY_LETTER = {"high": "H", "moderate": "M", "low": "L", "very-low": "VL", "not-rated": DASH}
+REQUIRED = ("condition", "review", "comparison", "outcome", "timepoint", "timing", "measure",
+            "favours", "certainty")  # fmt: skip
+
+
+class EvidenceError(PluginError):
+    """Bad evidence data, reported without a traceback."""
+
+
+@dataclass
+class Finding:
+    data: dict[str, Any]
+    line: int
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@dataclass
+class Evidence:
+    conditions: dict[str, dict[str, str]]  # key -> {name, page}
+    findings: list[Finding]
+
+    def for_condition(self, key: str) -> list[Finding]:
+        return [f for f in self.findings if f["condition"] == key]
+
+
+# ---------------------------------------------------------------------------
+# Loading and checking
+# ---------------------------------------------------------------------------
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_finding(data: dict[str, Any], conditions: dict, references: set[str]) -> list[str]:
+    """What is wrong with one finding, each with the fix."""
+    problems = []
+    for name in REQUIRED:
+        if data.get(name) in (None, ""):
+            problems.append(f"'{name}' is missing")
+    choices = {
+        "comparison": COMPARISONS,
+        "outcome": OUTCOMES,
+        "timepoint": TIMEPOINTS,
+        "measure": MEASURES,
+        "favours": FAVOURS,
+        "certainty": CERTAINTY,
+        "condition": conditions,
+    }
+    for name, allowed in choices.items():
+        value = data.get(name)
+        if value is not None and value not in allowed:
+            problems.append(f"'{name}' is {value!r}; use one of: {', '.join(allowed)}")
+    if data.get("review") and data["review"] not in references:
+        problems.append(
+            f"'review' {data['review']!r} is not a key of the bibliography; add the review to "
+            "data/bibliography.yaml or fix the key"
+        )
+    if data.get("measure") == "narrative":
+        if not str(data.get("note") or "").strip():
+            problems.append("a narrative finding needs 'note': the finding in words")
+        return problems
+    if data.get("measure") not in MEASURES:
+        return problems
+    estimate, ci = data.get("estimate"), data.get("ci")
+    if not _number(estimate):
+        problems.append(f"'estimate' {estimate!r} is not a number (write e.g. -0.45)")
+    if not (isinstance(ci, list) and len(ci) == 2 and all(_number(x) for x in ci)):
+        problems.append(f"'ci' {ci!r} must be [low, high], two numbers (e.g. [-0.8, -0.1])")
+    elif _number(estimate):
+        low, high = ci
+        if not low <= estimate <= high:
+            problems.append(
+                f"the interval [{low}, {high}] does not contain the estimate {estimate}; "
+                "check both against the review"
+            )
+        null = 1 if data["measure"] in {"RR", "OR"} else 0
+        crosses = low <= null <= high
+        if data.get("favours") == "neither" and not crosses:
+            problems.append(
+                f"'favours' is neither but the interval excludes {null} (no effect); check it"
+            )
+        if data.get("favours") in {"dry-needling", "comparator"} and crosses:
+            problems.append(
+                f"'favours' is {data['favours']} but the interval includes {null} (no "
+                "effect): use neither"
+            )
+    if not str(data.get("unit") or "").strip():
+        problems.append("'unit' is missing: say what the number measures (e.g. points on 0-10)")
+    return problems
+
+
+def load_evidence(path: Path, references: set[str], pages: set[str]) -> Evidence:
+    """Read and check the evidence file; raise listing every problem."""
+    where = str(path)
+    try:
+        data, root = yamlsafe.parse(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EvidenceError(f"{where}: the evidence file does not exist.") from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise EvidenceError(
+            f"{where}{line}: not valid YAML ({err.problem}); check indentation and quotes."
+        ) from None
+    if not isinstance(data, dict) or not {"conditions", "findings"} <= set(data):
+        raise EvidenceError(f"{where}: needs two sections, 'conditions:' and 'findings:'.")
+    nodes = dict((k.value, v) for k, v in root.value)
+    conditions, problems = data["conditions"] or {}, []
+    for key, value in conditions.items():
+        if not isinstance(value, dict) or not value.get("name") or not value.get("page"):
+            problems.append(f"{where}: condition '{key}' needs 'name' and 'page'")
+        elif value["page"] not in pages:
+            problems.append(
+                f"{where}: condition '{key}' names page '{value['page']}', which does not exist"
+            )
+    findings = []
+    for number, (item, node) in enumerate(
+        zip(data["findings"] or [], nodes["findings"].value, strict=True), 1
+    ):
+        line = node.start_mark.line + 1
+        if not isinstance(item, dict):
+            problems.append(f"{where}:{line}: finding {number} must be a mapping ('- condition:')")
+            continue
+        label = f"finding {number} ({item.get('condition')}, {item.get('review')})"
+        problems += [
+            f"{where}:{line}: {label}: {p}" for p in check_finding(item, conditions, references)
+        ]
+        findings.append(Finding(item, line))
+    if problems:
+        raise EvidenceError("the evidence data has problems:\n" + "\n".join(problems))
+    return Evidence(conditions, findings)
+
+
+# ---------------------------------------------------------------------------
+# The table on each condition page
+# ---------------------------------------------------------------------------
+
+
+def decimals(value: float) -> int:
+    text = repr(float(value))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def number(value: float, places: int) -> str:
+    """A number with ``places`` decimals and a true minus sign."""
+    return f"{value:.{places}f}".replace("-", MINUS)
+
+
+def result(finding: Finding) -> str:
+    if finding["measure"] == "narrative":
+        return html.escape(str(finding["note"]))
+    low, high = finding["ci"]
+    # Floats lose trailing zeros (-1.60 is read as -1.6): print all three
+    # numbers to the most decimals any of them has, as reviews do.
+    places = max(decimals(v) for v in (finding["estimate"], low, high))
+    return (
+        f"{finding['measure']} {number(finding['estimate'], places)} "
+        f"({number(low, places)} to {number(high, places)}), {FAVOURS[finding['favours']]}"
+    )
+
+
+def review_label(data: dict[str, Any]) -> str:
+    """'Navarro-Santana 2020' from a CSL entry."""
+    author = data["author"][0]
+    name = author.get("family") or author.get("literal", "")
+    year = (data.get("issued") or {}).get("date-parts", [[""]])[0][0]
+    return f"{name} {year}".strip()
+
+
+def render_table(findings: list[Finding], bibliography: dict[str, dict[str, Any]]) -> str:
+    """A Markdown table of ``findings``, grouped by review as the data lists them."""
+    order = {key: i for i, key in enumerate(dict.fromkeys(f["review"] for f in findings))}
+    rank = {k: i for i, k in enumerate([*COMPARISONS, *OUTCOMES, *TIMEPOINTS])}
+
+    def sort_key(f: Finding) -> tuple:
+        return (order[f["review"]], rank[f["comparison"]], rank[f["outcome"]], rank[f["timepoint"]])
+
+    rows = [
+        "| Review | Compared with | Outcome and time | Result (95% CI) | Certainty |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for f in sorted(findings, key=sort_key):
+        note = f.get("note") if f["measure"] != "narrative" else ""
+        compared = COMPARISONS[f["comparison"]] + (
+            f"<br><small>{html.escape(note)}</small>" if note else ""
+        )
+        outcome = f"{OUTCOMES[f['outcome']]}, {html.escape(str(f['timing']))}"
+        unit = f"<br><small>{html.escape(str(f['unit']))}</small>" if f.get("unit") else ""
+        label = html.escape(review_label(bibliography[f["review"]]))
+        rows.append(
+            f"| {label} [@{f['review']}] | {compared} | {outcome} | {result(f)}{unit} "
+            f"| {CERTAINTY[f['certainty']]} |"
+        )
+    caption = (
+        "*Built from the guide's evidence data. Effects as each review reports them; "
+        '"Not reported" means no certainty rating was given or visible in the review\'s '
+        "abstract. See [how to read this](index.md#how-to-read-the-evidence).*"
+    )
+    return "\n".join(rows) + "\n\n" + caption + "\n"
+
+
+# ---------------------------------------------------------------------------
+# The evidence map on the overview page
+# ---------------------------------------------------------------------------
+
+SYMBOLS = {
+    "dry-needling": ("▲", "favours dry needling"),
+    "neither": ("●", "no clear difference"),
+    "comparator": ("▼", "favours the comparison"),
+    "mixed": ("◆", "mixed results"),
+}
+
+
+def summarise(findings: list[Finding]) -> tuple[str, str] | None:
+    """A cell's direction and certainty, from its pain findings (or, if it has
+    none, from all its findings): one direction if all agree, else 'mixed';
+    the highest certainty any of them has."""
+    if not findings:
+        return None
+    used = [f for f in findings if f["outcome"] == "pain"] or findings
+    directions = {f["favours"] for f in used}
+    direction = directions.pop() if len(directions) == 1 else "mixed"
+    certainty = max((f["certainty"] for f in used), key=CERTAINTY_RANK.index)
+    return direction, certainty
+
+
+def render_map(evidence: Evidence, links: dict[str, str]) -> str:
+    """The evidence map as inline SVG; ``links`` maps condition keys to URLs."""
+    label_w, cell_w, row_h, gap, top = 150, 42, 34, 14, 66
+    groups = list(COMPARISONS)
+    width = label_w + len(groups) * (4 * cell_w + gap)
+    height = top + len(evidence.conditions) * row_h + 6
+    out = [
+        f'<svg class="dn-evidence-map" viewBox="0 0 {width} {height}" role="group" '
+        'aria-labelledby="dn-map-title" xmlns="http://www.w3.org/2000/svg">',
+        '<title id="dn-map-title">Evidence map: dry needling by condition, comparison and '
+        "time point</title>",
+    ]
+    for g, comparison in enumerate(groups):
+        x0 = label_w + g * (4 * cell_w + gap)
+        out.append(
+            f'<text class="dn-map-head" x="{x0 + 2 * cell_w}" y="20" text-anchor="middle">'
+            f"{html.escape(COMPARISONS[comparison])}</text>"
+        )
+        for t in range(len(TIMEPOINTS)):
+            short = ["Now", "Short", "Mid", "Long"][t]
+            out.append(
+                f'<text class="dn-map-sub" x="{x0 + t * cell_w + cell_w / 2}" y="50" '
+                f'text-anchor="middle">{short}</text>'
+            )
+    for r, (key, condition) in enumerate(evidence.conditions.items()):
+        y = top + r * row_h
+        name = html.escape(condition["name"])
+        out.append(
+            f'<a href="{links[key]}">'
+            f'<text class="dn-map-label" x="4" y="{y + 22}">{name}</text></a>'
+        )
+        for g, comparison in enumerate(groups):
+            x0 = label_w + g * (4 * cell_w + gap)
+            for t, timepoint in enumerate(TIMEPOINTS):
+                x = x0 + t * cell_w
+                cell = [
+                    f
+                    for f in evidence.for_condition(key)
+                    if f["comparison"] == comparison and f["timepoint"] == timepoint
+                ]
+                out.append(
+                    f'<rect class="dn-map-cell" x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" '
+                    f'height="{row_h - 2}" rx="3"/>'
+                )
+                summary = summarise(cell)
+                if summary is None:
+                    out.append(
+                        f'<text class="dn-map-none" x="{x + cell_w / 2}" y="{y + 22}" '
+                        'text-anchor="middle" aria-hidden="true">·</text>'
+                    )
+                    continue
+                direction, certainty = summary
+                symbol, words = SYMBOLS[direction]
+                reviews = ", ".join(dict.fromkeys(f["review"] for f in cell))
+                text = (
+                    f"{condition['name']}, compared with {COMPARISONS[comparison].lower()}, "
+                    f"{TIMEPOINTS[timepoint].lower()}: {words}; highest certainty "
+                    f"{CERTAINTY[certainty].lower()} ({len(cell)} finding"
+                    f"{'s' if len(cell) > 1 else ''}: {reviews})"
+                )
+                out.append(
+                    f'<a href="{links[key]}" aria-label="{html.escape(text)}">'
+                    f"<title>{html.escape(text)}</title>"
+                    f'<text class="dn-map-mark dn-map-{direction}" x="{x + cell_w / 2}" '
+                    f'y="{y + 18}" text-anchor="middle">{symbol}</text>'
+                    f'<text class="dn-map-cert" x="{x + cell_w / 2}" y="{y + 30}" '
+                    f'text-anchor="middle">{CERTAINTY_LETTER[certainty]}</text></a>'
+                )
+    out.append("</svg>")
+    legend = (
+        '<ul class="dn-map-legend">'
+        + "".join(f'<li><span aria-hidden="true">{s}</span> {w}</li>' for s, w in SYMBOLS.values())
+        + "<li>Letters: highest certainty in the cell (H high, M moderate, L low, VL very low, "
+        f"{DASH} not reported)</li>"
+        '<li><span aria-hidden="true">·</span> no review finding</li></ul>'
+    )
+    return (
+        '<div class="dn-evidence-map-wrap" role="region" aria-label="Evidence map" tabindex="0">'
+        + "".join(out)
+        + "</div>"
+        + legend
+    )
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Once per build: check the evidence data against the bibliography."""
+    path = Path(config.config_file_path).parent / config.extra.get("evidence", "data/evidence.yaml")
+    references = set(config["dn_citations"].bibliography)
+    pages = {f.src_uri for f in files.documentation_pages()}
+    config["dn_evidence"] = load_evidence(path, references, pages)
+    return files
+
+
+# Before hooks/citations.py (priority 0) numbers the citations the table adds.
+@event_priority(50)
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if TABLE_MARKER not in markdown and MAP_MARKER not in markdown:
+        return markdown
+    evidence: Evidence = config["dn_evidence"]
+    src = page.file.src_uri
+    if MAP_MARKER in markdown:
+        links = {
+            key: get_relative_url(files.get_file_from_path(c["page"]).url, page.file.url)
+            for key, c in evidence.conditions.items()
+        }
+        markdown = markdown.replace(MAP_MARKER, render_map(evidence, links))
+    if TABLE_MARKER in markdown:
+        keys = [k for k, c in evidence.conditions.items() if c["page"] == src]
+        findings = [f for k in keys for f in evidence.for_condition(k)]
+        if not findings:
+            raise EvidenceError(
+                f"docs/{src}: has {TABLE_MARKER} but data/evidence.yaml has no finding for it; "
+                "add findings with a condition whose page is this page, or remove the marker."
+            )
+        bibliography = {k: e.data for k, e in config["dn_citations"].bibliography.items()}
+        markdown = markdown.replace(TABLE_MARKER, render_table(findings, bibliography))
+    return markdown

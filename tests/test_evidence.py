@@ -1,0 +1,199 @@
+"""The evidence data, the tables and the map built from it (hooks/evidence.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import ROOT, Build, mkdocs_build
+from evidence import (
+    EvidenceError,
+    Finding,
+    check_finding,
+    load_evidence,
+    render_map,
+    render_table,
+    result,
+    summarise,
+)
+
+CONDITIONS = {"neck-pain": {"name": "Neck pain", "page": "conditions/neck-pain.md"}}
+GOOD = {
+    "condition": "neck-pain",
+    "review": "gattie2017",
+    "comparison": "sham-or-no-treatment",
+    "outcome": "pain",
+    "timepoint": "short",
+    "timing": "up to 12 weeks",
+    "measure": "SMD",
+    "estimate": -0.87,
+    "ci": [-1.6, -0.14],
+    "unit": "standardised mean difference",
+    "favours": "dry-needling",
+    "certainty": "low",
+    "note": "vs sham",
+}
+
+
+def problems(**changes) -> list[str]:
+    data = {**GOOD, **changes}
+    return check_finding(
+        {k: v for k, v in data.items() if v is not None}, CONDITIONS, {"gattie2017"}
+    )
+
+
+def test_a_good_finding_passes() -> None:
+    assert problems() == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"timing": None}, "'timing' is missing"),
+        ({"review": "gatie2017"}, "is not a key of the bibliography"),
+        ({"estimate": "−0.87"}, "'estimate' '−0.87' is not a number"),
+        ({"ci": [-1.6]}, "must be [low, high]"),
+        ({"ci": [-0.8, -0.1], "estimate": -0.9}, "does not contain the estimate -0.9"),
+        ({"favours": "neither"}, "excludes 0 (no effect)"),
+        ({"ci": [-1.6, 0.14]}, "includes 0 (no effect): use neither"),
+        ({"comparison": "placebo"}, "'comparison' is 'placebo'; use one of"),
+        ({"certainty": "medium"}, "'certainty' is 'medium'"),
+        ({"condition": "back"}, "'condition' is 'back'"),
+        ({"measure": "narrative", "note": ""}, "needs 'note'"),
+        ({"unit": ""}, "'unit' is missing"),
+    ],
+)
+def test_bad_findings_are_reported_with_the_fix(changes, expected) -> None:
+    found = problems(**changes)
+    assert any(expected in p for p in found), found
+
+
+def test_ratio_measures_use_one_as_no_effect() -> None:
+    assert problems(measure="RR", estimate=1.5, ci=[1.1, 2.0]) == []
+    assert any("includes 1" in p for p in problems(measure="RR", estimate=1.5, ci=[0.9, 2.0]))
+
+
+def test_load_evidence_names_line_and_finding(tmp_path: Path) -> None:
+    path = tmp_path / "evidence.yaml"
+    bad = {**GOOD, "estimate": -2.0}
+    path.write_text(
+        yaml.safe_dump({"conditions": CONDITIONS, "findings": [GOOD, bad]}, sort_keys=False)
+    )
+    with pytest.raises(EvidenceError) as err:
+        load_evidence(path, {"gattie2017"}, {"conditions/neck-pain.md"})
+    message = str(err.value)
+    assert re.search(
+        r"evidence\.yaml:\d+: finding 2 \(neck-pain, gattie2017\): the interval", message
+    )
+    with pytest.raises(EvidenceError, match=r"names page 'conditions/neck-pain\.md', which does"):
+        load_evidence(path, {"gattie2017"}, set())
+
+
+def f(**changes) -> Finding:
+    return Finding({**GOOD, **changes}, 1)
+
+
+def test_summary_prefers_pain_and_reports_disagreement() -> None:
+    assert summarise([]) is None
+    assert summarise([f(), f(outcome="ppt", favours="neither", ci=[-1, 1])]) == (
+        "dry-needling",
+        "low",
+    )
+    assert summarise([f(), f(favours="neither", ci=[-1, 1], certainty="moderate")]) == (
+        "mixed",
+        "moderate",
+    )
+    assert summarise([f(outcome="disability", certainty="very-low")]) == (
+        "dry-needling",
+        "very-low",
+    )
+
+
+def test_result_keeps_the_reviews_decimals() -> None:
+    assert result(f()) == "SMD −0.87 (−1.60 to −0.14), favours dry needling"
+    assert result(f(measure="narrative", note="No difference")) == "No difference"
+
+
+def test_table_and_map() -> None:
+    bibliography = {
+        "gattie2017": {"author": [{"family": "Gattie"}], "issued": {"date-parts": [[2017]]}}
+    }
+    table = render_table([f(), f(timepoint="immediate", timing="right after")], bibliography)
+    rows = [line for line in table.splitlines() if line.startswith("| Gattie 2017 [@gattie2017]")]
+    assert len(rows) == 2 and all("| Low |" in row for row in rows)
+    assert "right after" in rows[0] and "up to 12 weeks" in rows[1]  # immediate before short
+
+    from evidence import Evidence
+
+    svg = render_map(Evidence(CONDITIONS, [f()]), {"neck-pain": "neck-pain/"})
+    assert svg.count('<a href="neck-pain/"') == 2  # the row label and the one cell with data
+    assert "Neck pain, compared with sham or no treatment, short term: favours dry needling" in svg
+    assert "highest certainty low" in svg
+
+
+# -- The built site ---------------------------------------------------------
+
+
+def evidence_data() -> dict:
+    return yaml.safe_load((ROOT / "data" / "evidence.yaml").read_text(encoding="utf-8"))
+
+
+def generated_table(page: BeautifulSoup):
+    caption = page.find(string=re.compile("Built from the guide's evidence data"))
+    assert caption is not None
+    return caption.find_parent("p").find_previous("table")
+
+
+def test_each_condition_page_shows_exactly_its_findings(built_site: Build) -> None:
+    data = evidence_data()
+    for key, condition in data["conditions"].items():
+        src = Path(condition["page"]).with_suffix("")
+        page = BeautifulSoup((built_site.site / src / "index.html").read_text(), "html.parser")
+        rows = generated_table(page).select("tbody tr")
+        expected = [x for x in data["findings"] if x["condition"] == key]
+        assert len(rows) == len(expected), key
+        for finding in expected:
+            if finding["measure"] != "narrative":
+                assert f"{abs(finding['estimate'])}" in page.get_text().replace("−", ""), finding
+
+
+def test_the_map_links_every_cell_to_its_condition_page(built_site: Build) -> None:
+    page = BeautifulSoup((built_site.site / "conditions" / "index.html").read_text(), "html.parser")
+    svg = page.select_one("svg.dn-evidence-map")
+    assert svg is not None
+    cells = svg.select("a[aria-label]")
+    data = evidence_data()
+    keys = {(x["condition"], x["comparison"], x["timepoint"]) for x in data["findings"]}
+    assert len(cells) == len(keys)
+    for a in svg.select("a"):
+        target = urljoin("http://s/conditions/", a["href"]).removeprefix("http://s/")
+        assert (built_site.site / target / "index.html").exists(), a["href"]
+
+
+def test_changing_the_data_changes_table_and_map(project_copy: Path, tmp_path: Path) -> None:
+    path = project_copy / "data" / "evidence.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["findings"].append(
+        {
+            **GOOD,
+            "condition": "fibromyalgia",
+            "timepoint": "long",
+            "timing": "at 12 months (test)",
+            "estimate": -0.42,
+            "ci": [-0.7, -0.11],
+            "certainty": "moderate",
+        }
+    )
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    build = mkdocs_build(project_copy, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    fibro = (build.site / "conditions" / "fibromyalgia" / "index.html").read_text()
+    assert "SMD −0.42 (−0.70 to −0.11)" in BeautifulSoup(fibro, "html.parser").get_text()
+    overview = (build.site / "conditions" / "index.html").read_text()
+    assert "Fibromyalgia, compared with sham or no treatment, long term: favours dry needling" in (
+        overview
+    )
