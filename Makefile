@@ -1,7 +1,7 @@
 # The two commands a contributor needs (see README.md):
 #   make serve   set up everything and serve the site with live reload
 #   make test    set up everything and run all the tests
-# Other targets: build, lint, review, links, lock, clean.
+# Other targets: build, lint, review, links, bench, lock, clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint review links browser lock clean
+.PHONY: serve build test lint review links bench browser lock clean
 
 # Site dependencies, pinned with hashes; reinstalled when the lock changes.
 $(VENV)/.site: requirements.txt
@@ -47,14 +47,19 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+	$(BIN)/ruff check hooks tests bench
+	$(BIN)/ruff format --check hooks tests bench
 	$(BIN)/pymarkdown --config pyproject.toml scan -r docs includes
 	$(BIN)/codespell --toml pyproject.toml docs includes hooks tests README.md CONTRIBUTING.md
 
 # External links: list them (no network needed) or check them (needs one).
 links: $(VENV)/.site
 	$(BIN)/python hooks/links.py --check
+
+# Benchmark against a default Material build (a script, not a test): writes
+# bench-results/report.md. Needs the Node tools (Lighthouse) and Chromium.
+bench: $(VENV)/.dev browser node_modules/.installed
+	$(BIN)/python bench/bench.py
 
 # Pages whose review is overdue or due within 60 days (fails if any is overdue).
 review: $(VENV)/.site

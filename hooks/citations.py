@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 import html
 import logging
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -403,29 +403,32 @@ def render_page(markdown: str, bibliography: dict[str, Entry]) -> tuple[str, lis
     return "".join(out), order
 
 
-def render_bibliography_page(markdown: str, index: CitationIndex, page_src: str) -> str:
+def render_bibliography_page(markdown: str, index: CitationIndex, urls: dict[str, str]) -> str:
     """Fill ``docs/references.md``'s marker with every source, alphabetically,
-    each with links to the pages that cite it (relative ``.md`` links, so
-    MkDocs checks them)."""
+    each with links to the pages that cite it.
+
+    ``urls`` maps each page's source path to its URL relative to the
+    References page. The list is plain HTML: Markdown inside 180-odd list
+    items made this one page a large share of the build time.
+    """
     if BIBLIOGRAPHY_MARKER not in markdown:
         return markdown
-    base = posixpath.dirname(page_src)
-    items = []
 
     def sort_key(entry: Entry) -> tuple[str, int]:
         return (format_authors(entry.data["author"]).lower(), year_of(entry.data) or 0)
 
+    items = []
     for entry in sorted(index.bibliography.values(), key=sort_key):
-        pages = index.cited_by.get(entry.key, [])
+        pages = sorted(index.cited_by.get(entry.key, []), key=lambda s: index.titles.get(s, s))
         back = ", ".join(
-            f"[{index.titles.get(src, src)}]({posixpath.relpath(src, base or '.')})"
-            for src in sorted(pages, key=lambda s: index.titles.get(s, s))
+            f'<a href="{html.escape(urls[src])}">{html.escape(index.titles.get(src, src))}</a>'
+            for src in pages
         )
         items.append(
-            f'<li id="ref-{entry.key}" markdown>{format_entry(entry)}'
+            f'<li id="ref-{entry.key}">{format_entry(entry)}'
             f'<br><span class="dn-cited-on">Cited on: {back}</span></li>'
         )
-    listing = '<ol class="dn-bibliography" markdown>\n' + "\n".join(items) + "\n</ol>"
+    listing = '<ol class="dn-bibliography">\n' + "\n".join(items) + "\n</ol>"
     return markdown.replace(BIBLIOGRAPHY_MARKER, listing)
 
 
@@ -460,7 +463,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     index: CitationIndex = config["dn_citations"]
-    markdown = render_bibliography_page(markdown, index, page.file.src_uri)
+    if BIBLIOGRAPHY_MARKER in markdown:
+        urls = {
+            f.src_uri: get_relative_url(f.url, page.file.url) for f in files.documentation_pages()
+        }
+        markdown = render_bibliography_page(markdown, index, urls)
     markdown, keys = render_page(markdown, index.bibliography)
     page.meta["dn_references"] = [index.bibliography[k].data for k in keys]
     return markdown

@@ -308,9 +308,24 @@ def title_heading(markdown: str, title: str) -> str:
     return f"# {title}\n\n{markdown}"
 
 
+AUDIENCE_TAGS = {
+    "patients": ["For patients"],
+    "clinicians": ["For clinicians"],
+    "everyone": ["For patients", "For clinicians"],
+}
+
+
+def audience_tags(meta: dict[str, Any]) -> list[str]:
+    """The page's tags: its own, then its audience's (one source: `audience:`)."""
+    own = list(meta.get("tags") or [])
+    return own + [t for t in AUDIENCE_TAGS[meta["audience"]] if t not in own]
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     meta = config["dn_metadata"][page.file.src_uri].meta
     markdown = title_heading(markdown, meta["title"])
+    # Read by Material's tags plugin, which runs later (priority -50).
+    page.meta["tags"] = audience_tags(meta)
     page.meta["dn_review"] = {
         "last": long_date(meta["last_reviewed"]),
         "last_iso": meta["last_reviewed"].isoformat(),

@@ -12,9 +12,13 @@ from typing import Any
 
 import yaml
 
+# libyaml's C loader when PyYAML has it (its wheels do): the bibliography is
+# thousands of lines, and the pure-Python loader took over a second a build.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class Loader(yaml.SafeLoader):
-    """SafeLoader that keeps impossible dates as text."""
+
+class Loader(_Base):
+    """A safe loader that keeps impossible dates as text."""
 
 
 def _timestamp(loader: Loader, node: yaml.ScalarNode) -> Any:
@@ -28,8 +32,13 @@ Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def parse(text: str) -> tuple[Any, yaml.Node | None]:
-    """The data in ``text`` and its node tree (for line numbers).
+    """The data in ``text`` and its node tree (for line numbers), from one parse.
 
     Raises yaml.MarkedYAMLError, with the position, for invalid YAML.
     """
-    return yaml.load(text, Loader=Loader), yaml.compose(text, Loader=Loader)
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()

@@ -170,8 +170,9 @@ def test_bibliography_page_links_back(bib: dict[str, Entry]) -> None:
     index = CitationIndex(
         bib, {"gattie2017": ["conditions/neck.md"]}, titles={"conditions/neck.md": "Neck pain"}
     )
-    md = render_bibliography_page(f"Intro\n\n{BIBLIOGRAPHY_MARKER}\n", index, "references.md")
-    assert "[Neck pain](conditions/neck.md)" in md
+    urls = {"conditions/neck.md": "../conditions/neck/"}
+    md = render_bibliography_page(f"Intro\n\n{BIBLIOGRAPHY_MARKER}\n", index, urls)
+    assert '<a href="../conditions/neck/">Neck pain</a>' in md
     assert md.index("Gattie") < md.index("World Health")
     assert 'id="ref-whond"' in md
-    assert render_bibliography_page("no marker", index, "references.md") == "no marker"
+    assert render_bibliography_page("no marker", index, urls) == "no marker"

@@ -10,6 +10,7 @@ from metadata import (
     FrontMatter,
     MetadataError,
     add_months,
+    audience_tags,
     check_front_matter,
     check_pages,
     main,
@@ -144,3 +145,12 @@ def test_review_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_title_heading() -> None:
     assert title_heading("Text.", "Neck pain") == "# Neck pain\n\nText."
     assert title_heading("# Own title\n\nText.", "Neck pain") == "# Own title\n\nText."
+
+
+def test_audience_tags_come_from_the_audience() -> None:
+    assert audience_tags({"audience": "patients"}) == ["For patients"]
+    assert audience_tags({"audience": "everyone", "tags": ["Neck pain"]}) == [
+        "Neck pain",
+        "For patients",
+        "For clinicians",
+    ]
