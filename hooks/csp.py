@@ -74,10 +74,20 @@ def inline_script_hashes(html: str) -> list[str]:
     return hashes
 
 
-def policy(script_hashes: list[str], style_hashes: list[str] = ()) -> str:
+# The lightbox (GLightbox) sizes and animates slides through style attributes.
+# Pages that load it may use style attributes, which cannot run script;
+# <style> elements and scripts still need their hashes. Content itself cannot
+# add style attributes (hooks/content_safety.py).
+LIGHTBOX = re.compile(r'<script src="[^"]*glightbox\.min\.js"')
+
+
+def policy(script_hashes: list[str], style_hashes: list[str] = (), lightbox: bool = False) -> str:
     extra = {"script-src": list(script_hashes), "style-src": list(style_hashes)}
+    directives = dict(DIRECTIVES)
+    if lightbox:
+        directives["style-src-attr"] = ["'unsafe-inline'"]
     return "; ".join(
-        " ".join([name, *sources, *extra.get(name, [])]) for name, sources in DIRECTIVES.items()
+        " ".join([name, *sources, *extra.get(name, [])]) for name, sources in directives.items()
     )
 
 
@@ -86,9 +96,10 @@ def add_policy(html: str, where: str) -> str:
     head = HEAD.search(html)
     if head is None:
         raise PluginError(f"{where}: no <head> to put the Content-Security-Policy in.")
+    hashes = inline_script_hashes(html), inline_style_hashes(html)
     meta = (
         '<meta http-equiv="Content-Security-Policy" '
-        f'content="{policy(inline_script_hashes(html), inline_style_hashes(html))}">'
+        f'content="{policy(*hashes, lightbox=bool(LIGHTBOX.search(html)))}">'
     )
     return html[: head.end()] + meta + html[head.end() :]
 

@@ -55,7 +55,7 @@ EDITORIAL_TEAM = "editorial-team"
 REQUIRED = ("title", "description", "audience", "last_reviewed", "next_review", "reviewed_by")
 # Material's own front matter that pages may use. Not "template": a page must
 # not swap its template (and with it the medical disclaimer).
-OPTIONAL = ("hide", "search", "tags", "icon", "status", "subtitle")
+OPTIONAL = ("hide", "search", "tags", "icon", "status", "subtitle", "search_terms")
 CITATION = re.compile(r"\[@[a-z0-9]")
 DUE_SOON_DAYS = 60
 
@@ -168,6 +168,15 @@ def check_front_matter(fm: FrontMatter, where: str, cites: bool) -> list[str]:
             )
     if "last_reviewed" in dates and dates["last_reviewed"] > dt.date.today():
         problems.append(f"{at('last_reviewed')}: 'last_reviewed' is in the future.")
+
+    terms = meta.get("search_terms")
+    if terms is not None and not (
+        isinstance(terms, list) and terms and all(isinstance(t, str) and t.strip() for t in terms)
+    ):
+        problems.append(
+            f"{at('search_terms')}: 'search_terms' must be a list of words, "
+            "e.g. [pnuemothorax, lymphedema]."
+        )
 
     reviewers = meta.get("reviewed_by")
     if reviewers is not None and reviewers != EDITORIAL_TEAM:

@@ -77,6 +77,7 @@ def test_front_matter_must_be_a_mapping() -> None:
         ("description: What", "description: Short.\nx: What", "must be 50 to 160"),
         ("audience: everyone", "audience: everyone\nlast_review: 2026-01-01", "Did you mean"),
         ("audience: everyone", "audience: everyone\ntemplate: x.html", "may not change their"),
+        ("audience: everyone", "audience: everyone\nsearch_terms: pnuemothorax", "list of words"),
     ],
 )
 def test_each_mistake_is_reported_with_its_fix(old: str, new: str, expected: str) -> None:

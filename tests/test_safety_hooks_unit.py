@@ -190,3 +190,24 @@ def test_theme_fixes() -> None:
     fixed = repair(html)
     assert 'tabindex=""' not in fixed
     assert 'role="dialog" aria-label="Search">' in fixed
+
+
+def test_style_attributes_only_where_the_lightbox_runs() -> None:
+    assert "style-src-attr" not in policy([], [])
+    assert "style-src-attr 'unsafe-inline'" in policy([], [], lightbox=True)
+    page = PAGE.replace(
+        "</head>", '<script src="../assets/javascripts/glightbox.min.js"></script></head>'
+    )
+    assert "style-src-attr 'unsafe-inline'" in add_policy(page, "x")
+    assert "style-src-attr" not in add_policy(PAGE, "x")
+
+
+def test_search_terms_go_into_the_index_only() -> None:
+    from search_terms import add_terms
+
+    index = {
+        "docs": [{"location": "safety/", "text": "Collapsed lung"}, {"location": "x/", "text": "X"}]
+    }
+    out = add_terms(index, {"safety/": ["pnuemothorax"]})
+    assert out["docs"][0]["text"] == "Collapsed lung pnuemothorax"
+    assert out["docs"][1]["text"] == "X"

@@ -1,0 +1,125 @@
+"""Figures: original SVG diagrams with alt text and captions, a dark-palette
+twin built from each, and the lightbox in a real browser."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, Build, html_pages
+from figures import dark_variant
+
+SVG = "{http://www.w3.org/2000/svg}"
+FIGURE_PAGES = [
+    "basics/trigger-points/",
+    "technique/",
+    "mechanisms/",
+    "patients/",
+    "safety/",
+]
+WATCH_CSP = (
+    "window.__csp = [];"
+    "document.addEventListener('securitypolicyviolation', e =>"
+    " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));"
+)
+
+
+def built_figures(site: Path) -> list[Path]:
+    return sorted((site / "assets" / "figures").glob("*.svg"))
+
+
+def test_every_figure_has_a_dark_twin(built_site: Build) -> None:
+    sources = sorted((ROOT / "docs" / "assets" / "figures").glob("*.svg"))
+    assert len(sources) >= 5
+    for source in sources:
+        dark = built_site.site / "assets" / "figures" / f"{source.stem}-dark.svg"
+        assert dark.exists(), dark
+        assert dark.read_text() == dark_variant(source.read_text(), str(source))
+
+
+@pytest.mark.parametrize("name", ["trigger-point", "needle-ltr", "mechanisms", "patient-journey",
+                                  "lung-caution"])  # fmt: skip
+def test_svg_files_are_small_safe_and_titled(built_site: Build, name: str) -> None:
+    for path in (built_site.site / "assets" / "figures").glob(f"{name}*.svg"):
+        size = path.stat().st_size
+        assert size <= 30 * 1024, f"{path.name}: {size} bytes"
+        root = ET.parse(path).getroot()
+        assert root.tag == f"{SVG}svg" and root.get("role") == "img", path.name
+        assert "width" not in root.attrib and "height" not in root.attrib, "scales with viewBox"
+        title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+        assert title is not None and title.text.strip(), f"{path.name}: no <title>"
+        assert desc is not None and len(desc.text.split()) >= 15, f"{path.name}: no <desc>"
+        for element in root.iter():
+            tag = element.tag.removeprefix(SVG)
+            assert tag not in {"script", "image", "foreignObject"}, f"{path.name}: <{tag}>"
+            for attribute in element.attrib:
+                assert not attribute.lower().startswith("on"), f"{path.name}: {attribute}"
+
+
+def test_figure_markup_has_alt_text_and_captions(built_site: Build) -> None:
+    figures = 0
+    for page in html_pages(built_site.site):
+        tree = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for img in tree.select("article img"):
+            assert img.get("alt", "").strip(), f"{page}: image without alt text"
+        for figure in tree.select("article figure"):
+            figures += 1
+            assert figure.select("img"), page
+            caption = figure.select_one("figcaption")
+            assert caption is not None and len(caption.get_text().split()) >= 10, page
+            sources = [img["src"] for img in figure.select("img")]
+            assert any(s.endswith("#only-light") for s in sources), page
+            assert any(s.endswith("-dark.svg#only-dark") for s in sources), page
+    assert figures >= 5
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_lightbox_opens_and_closes(browser, site_url: str, scheme: str) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    ctx.add_init_script(WATCH_CSP)
+    try:
+        page = ctx.new_page()
+        for path in FIGURE_PAGES:
+            page.goto(site_url + path)
+            # The link is an inline box around a block image: click the image.
+            image = page.locator("article figure a.glightbox img:visible").first
+            image.scroll_into_view_if_needed()
+            wanted = "-dark.svg#only-dark" if scheme == "dark" else ".svg#only-light"
+            assert (image.get_attribute("src") or "").endswith(wanted), path
+            # Lazy images load once in view: wait for it to decode, then check.
+            assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0, path
+            caption = page.locator("article figure figcaption").first.inner_text()
+            image.click()
+            box = page.locator(".glightbox-container")
+            box.wait_for(state="visible", timeout=5_000)
+            shown = page.locator(".gslide.current .gslide-desc").inner_text()
+            assert shown and shown.split()[:6] == caption.split()[:6], path
+            page.keyboard.press("Escape")
+            box.wait_for(state="detached", timeout=5_000)
+            assert page.evaluate("window.__csp") == [], path
+    finally:
+        ctx.close()
+
+
+def test_dark_variant_and_figure_preparation() -> None:
+    from figures import caption_text, prepare_figures, viewbox_size
+
+    svg = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 450">'
+    assert dark_variant(svg, "x").endswith('viewBox="0 0 800 450" class="dark">')
+    with pytest.raises(Exception, match="has a class"):
+        dark_variant('<svg class="x">', "docs/assets/figures/x.svg")
+    assert viewbox_size(svg) == ("800", "450")
+    figure = (
+        '<figure><a><img alt="A" src="../assets/figures/muscle.svg#only-light"></a>'
+        '<a><img alt="A" src="../assets/figures/muscle-dark.svg#only-dark"></a>'
+        '<figcaption>A taut band <sup class="dn-cite">[<a href="#r">1</a>]</sup>.</figcaption>'
+        "</figure>"
+    )
+    assert caption_text(figure) == "A taut band."
+    out = prepare_figures(figure, {"muscle": ("800", "450")})
+    assert out.count('width="800" height="450"') == 2
+    assert out.count('data-description="A taut band."') == 2
+    assert prepare_figures("<p>No figure</p>", {}) == "<p>No figure</p>"
