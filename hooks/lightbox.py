@@ -7,6 +7,10 @@ text page that is weight and work for nothing. Its own switch is
 document, which only the plugin's later ``on_post_page`` step repairs; skip
 one without the other and the page is left with a nested <html>. So the
 decision is made on the Markdown.
+
+On pages that keep it, the plugin puts its script in <head>, where it blocks
+rendering; it is moved to just before the plugin's set-up script at the end
+of <body>, which is the only code that needs it.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from mkdocs.plugins import event_priority
+
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+
+LIBRARY = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
+SETUP = '<script id="init-glightbox">'
 
 # A Markdown image (![alt](src) or ![alt][ref]) or a raw <img>.
 IMAGE = re.compile(r"!\[[^\]]*\][(\[]|<img\b", re.I)
@@ -31,3 +40,19 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     if not has_images(markdown):
         page.meta["glightbox"] = False
     return markdown
+
+
+def move_script(html: str) -> str:
+    """``html`` with the lightbox library loaded just before its set-up script
+    instead of in <head>."""
+    library = LIBRARY.search(html)
+    if not library or SETUP not in html:
+        return html
+    html = html[: library.start()] + html[library.end() :]
+    return html.replace(SETUP, library.group(0) + SETUP, 1)
+
+
+# After the plugin adds its tags (priority 0), before the CSP hashes the page.
+@event_priority(-50)
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    return move_script(output)

@@ -211,3 +211,16 @@ def test_search_terms_go_into_the_index_only() -> None:
     out = add_terms(index, {"safety/": ["pnuemothorax"]})
     assert out["docs"][0]["text"] == "Collapsed lung pnuemothorax"
     assert out["docs"][1]["text"] == "X"
+
+
+def test_lightbox_script_leaves_the_head() -> None:
+    from lightbox import move_script
+
+    page = (
+        '<head><script src="../assets/javascripts/glightbox.min.js"></script></head>'
+        '<body><p>x</p><script id="init-glightbox">GLightbox({})</script></body>'
+    )
+    out = move_script(page)
+    assert out.index("glightbox.min.js") > out.index("<body>")
+    assert out.index("glightbox.min.js") < out.index('id="init-glightbox"')
+    assert move_script("<head></head>") == "<head></head>"
