@@ -96,6 +96,7 @@ def synthetic_project(n_pages: int, dest: Path) -> Path:
     """A copy of the project whose docs/ holds ``n_pages`` pages: the real ones
     plus copies of them under synthetic/, each in the nav."""
     project = dest / f"site-{n_pages}"
+    project.mkdir(parents=True)
     for part in ("mkdocs.yml", "docs", "overrides", "hooks", "includes", "data"):
         src = ROOT / part
         if src.is_dir():

@@ -8,6 +8,10 @@ document, which only the plugin's later ``on_post_page`` step repairs; skip
 one without the other and the page is left with a nested <html>. So the
 decision is made on the Markdown.
 
+On those pages the plugin's re-serialised content still carries the
+<html><head></head><body> wrapper until its later step; the search index is
+built from the content in between, so the wrapper is removed at once.
+
 On pages that keep it, the plugin puts its script in <head>, where it blocks
 rendering; it is moved to just before the plugin's set-up script at the end
 of <body>, which is the only code that needs it.
@@ -56,3 +60,22 @@ def move_script(html: str) -> str:
 @event_priority(-50)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     return move_script(output)
+
+
+WRAPPER_START = "<html><head></head><body>"
+WRAPPER_END = "</body></html>"
+
+
+def unwrap(html: str) -> str:
+    """The page content without the document wrapper the plugin adds."""
+    stripped = html.strip()
+    if stripped.startswith(WRAPPER_START) and stripped.endswith(WRAPPER_END):
+        return stripped[len(WRAPPER_START) : -len(WRAPPER_END)]
+    return html
+
+
+# After the plugin wraps the content (priority 0), before the search plugin
+# indexes it (on_page_context).
+@event_priority(-50)
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return unwrap(html)

@@ -224,3 +224,10 @@ def test_lightbox_script_leaves_the_head() -> None:
     assert out.index("glightbox.min.js") > out.index("<body>")
     assert out.index("glightbox.min.js") < out.index('id="init-glightbox"')
     assert move_script("<head></head>") == "<head></head>"
+
+
+def test_lightbox_wrapper_is_removed() -> None:
+    from lightbox import unwrap
+
+    assert unwrap("<html><head></head><body><p>x</p></body></html>") == "<p>x</p>"
+    assert unwrap("<p>x</p>") == "<p>x</p>"
