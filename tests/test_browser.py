@@ -134,3 +134,14 @@ def test_both_palettes_meet_wcag_aa_contrast(browser, site_url: str, scheme: str
             assert violations == [], f"{scheme} /{path}:\n{describe(violations)}"
     finally:
         ctx.close()
+
+
+def test_abbreviation_tooltips_open_from_the_keyboard(context, site_url: str) -> None:
+    page = context.new_page()
+    page.goto(site_url + "conditions/neck-pain/")
+    abbr = page.locator("article abbr[title]").first
+    meaning = abbr.get_attribute("title")
+    abbr.focus()
+    assert page.evaluate("document.activeElement.tagName") == "ABBR"
+    tooltip = page.locator(".md-tooltip2__inner, .md-tooltip__inner").filter(has_text=meaning)
+    tooltip.first.wait_for(state="visible", timeout=5_000)

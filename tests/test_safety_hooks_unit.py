@@ -231,3 +231,18 @@ def test_lightbox_wrapper_is_removed() -> None:
 
     assert unwrap("<html><head></head><body><p>x</p></body></html>") == "<p>x</p>"
     assert unwrap("<p>x</p>") == "<p>x</p>"
+
+
+def test_abbreviations_become_focusable() -> None:
+    from glossary import focusable
+
+    assert focusable('<abbr title="randomised controlled trial">RCT</abbr>') == (
+        '<abbr tabindex="0" title="randomised controlled trial">RCT</abbr>'
+    )
+    assert focusable("<abbr>X</abbr>") == "<abbr>X</abbr>"
+    in_link = '<a href="x/">Jaw pain (<abbr title="t">TMD</abbr>)</a>'
+    assert focusable(in_link) == in_link
+    assert (
+        focusable('<abbr tabindex="-1" title="t">X</abbr>')
+        == '<abbr tabindex="-1" title="t">X</abbr>'
+    )
