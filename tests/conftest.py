@@ -169,6 +169,15 @@ def context(browser):
 AXE_JS = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 
 
+# Records Content-Security-Policy violations, before any of the page's own
+# scripts run: add with context.add_init_script(WATCH_CSP), read window.__csp.
+WATCH_CSP = (
+    "window.__csp = [];"
+    "document.addEventListener('securitypolicyviolation', e =>"
+    " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));"
+)
+
+
 def with_axe(ctx):
     """Load axe-core into every page of browser context ``ctx``. An init script,
     because the site's Content-Security-Policy rightly refuses injected ones."""

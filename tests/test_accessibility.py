@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Build, describe, html_pages, run_axe, with_axe
+from conftest import WATCH_CSP, Build, describe, html_pages, run_axe, with_axe
 from test_browser import third_party
 
 pytestmark = pytest.mark.browser
@@ -22,12 +22,6 @@ CONFIGS = [
     ("light", 360, 740),
     ("dark", 360, 740),
 ]
-# Records CSP violations, before any of the page's own scripts run.
-WATCH_CSP = (
-    "window.__csp = [];"
-    "document.addEventListener('securitypolicyviolation', e =>"
-    " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));"
-)
 
 
 def page_paths(site: Path) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Build, html_pages
+from conftest import ROOT, WATCH_CSP, Build, html_pages
 from figures import dark_variant
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -19,11 +19,6 @@ FIGURE_PAGES = [
     "patients/",
     "safety/",
 ]
-WATCH_CSP = (
-    "window.__csp = [];"
-    "document.addEventListener('securitypolicyviolation', e =>"
-    " window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample)));"
-)
 
 
 def built_figures(site: Path) -> list[Path]:
