@@ -298,7 +298,12 @@ def summarise(findings: list[Finding]) -> tuple[str, str] | None:
 
 
 def render_map(evidence: Evidence, links: dict[str, str]) -> str:
-    """The evidence map as inline SVG; ``links`` maps condition keys to URLs."""
+    """The evidence map as inline SVG; ``links`` maps condition keys to URLs.
+
+    Its links use ``xlink:href``, not SVG 2's plain ``href``: Material's
+    instant navigation rewrites every ``[href]`` element's ``href`` property,
+    which on an SVG link is read-only, and the exception stopped instant
+    navigation on the page. The namespaced attribute is not ``[href]``."""
     label_w, cell_w, row_h, gap, top = 150, 42, 34, 14, 66
     groups = list(COMPARISONS)
     width = label_w + len(groups) * (4 * cell_w + gap)
@@ -325,7 +330,7 @@ def render_map(evidence: Evidence, links: dict[str, str]) -> str:
         y = top + r * row_h
         name = html.escape(condition["name"])
         out.append(
-            f'<a href="{links[key]}">'
+            f'<a xlink:href="{links[key]}">'
             f'<text class="dn-map-label" x="4" y="{y + 22}">{name}</text></a>'
         )
         for g, comparison in enumerate(groups):
@@ -358,7 +363,7 @@ def render_map(evidence: Evidence, links: dict[str, str]) -> str:
                     f"{'s' if len(cell) > 1 else ''}: {reviews})"
                 )
                 out.append(
-                    f'<a href="{links[key]}" aria-label="{html.escape(text)}">'
+                    f'<a xlink:href="{links[key]}" aria-label="{html.escape(text)}">'
                     f"<title>{html.escape(text)}</title>"
                     f'<text class="dn-map-mark dn-map-{direction}" x="{x + cell_w / 2}" '
                     f'y="{y + 18}" text-anchor="middle">{symbol}</text>'

@@ -14,7 +14,10 @@ built from the content in between, so the wrapper is removed at once.
 
 On pages that keep it, the plugin puts its script in <head>, where it blocks
 rendering; it is moved to just before the plugin's set-up script at the end
-of <body>, which is the only code that needs it.
+of <body>, which is the only code that needs it. Theme and library scripts
+are deferred (hooks/loading.py), so the set-up script, which needs both, is
+made a module script: modules wait for the document too, and run after the
+deferred scripts before them.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 
 LIBRARY = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
 SETUP = '<script id="init-glightbox">'
+SETUP_MODULE = '<script id="init-glightbox" type="module">'
 
 # A Markdown image (![alt](src) or ![alt][ref]) or a raw <img>.
 IMAGE = re.compile(r"!\[[^\]]*\][(\[]|<img\b", re.I)
@@ -48,12 +52,12 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def move_script(html: str) -> str:
     """``html`` with the lightbox library loaded just before its set-up script
-    instead of in <head>."""
+    instead of in <head>, and the set-up script run as a module."""
     library = LIBRARY.search(html)
     if not library or SETUP not in html:
         return html
     html = html[: library.start()] + html[library.end() :]
-    return html.replace(SETUP, library.group(0) + SETUP, 1)
+    return html.replace(SETUP, library.group(0) + SETUP_MODULE, 1)
 
 
 # After the plugin adds its tags (priority 0), before the CSP hashes the page.

@@ -1,6 +1,6 @@
 """Quality gates in a real browser, on every page: WCAG 2.2 A/AA with axe-core
 in both palettes at desktop and phone widths, no request to another host, no
-Content-Security-Policy violation, no sideways scrolling on small phones, and
+Content-Security-Policy violation, no script error, no sideways scrolling on small phones, and
 keyboard use (skip link, visible focus, search)."""
 
 from __future__ import annotations
@@ -51,8 +51,19 @@ def test_every_page_passes_axe_and_stays_local(
     ctx.on("request", lambda r: requests.append(r.url))
     ctx.add_init_script(WATCH_CSP)
     failures = []
+    errors: list[str] = []
     try:
         page = ctx.new_page()
+        page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                # The 404 page's own status is the one error it should log.
+                and not ("status of 404" in m.text and "no-such-page" in page.url)
+                and errors.append(f"{page.url}: {m.text}")
+            ),
+        )
         for path in paths:
             page.goto(site_url + path, wait_until="load")
             expected = "slate" if scheme == "dark" else "default"
@@ -64,6 +75,7 @@ def test_every_page_passes_axe_and_stays_local(
     finally:
         ctx.close()
     assert third_party(requests) == [], "requests to other hosts"
+    assert not errors, "script errors:\n" + "\n".join(errors)
     assert not failures, f"{scheme} {width}px:\n" + "\n".join(failures)
 
 

@@ -130,7 +130,7 @@ def test_table_and_map() -> None:
     from evidence import Evidence
 
     svg = render_map(Evidence(CONDITIONS, [f()]), {"neck-pain": "neck-pain/"})
-    assert svg.count('<a href="neck-pain/"') == 2  # the row label and the one cell with data
+    assert svg.count('<a xlink:href="neck-pain/"') == 2  # the row label and the one cell with data
     assert "Neck pain, compared with sham or no treatment, short term: favours dry needling" in svg
     assert "highest certainty low" in svg
 
@@ -170,8 +170,8 @@ def test_the_map_links_every_cell_to_its_condition_page(built_site: Build) -> No
     keys = {(x["condition"], x["comparison"], x["timepoint"]) for x in data["findings"]}
     assert len(cells) == len(keys)
     for a in svg.select("a"):
-        target = urljoin("http://s/conditions/", a["href"]).removeprefix("http://s/")
-        assert (built_site.site / target / "index.html").exists(), a["href"]
+        target = urljoin("http://s/conditions/", a["xlink:href"]).removeprefix("http://s/")
+        assert (built_site.site / target / "index.html").exists(), a["xlink:href"]
 
 
 def test_changing_the_data_changes_table_and_map(project_copy: Path, tmp_path: Path) -> None:

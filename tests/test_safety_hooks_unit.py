@@ -223,7 +223,24 @@ def test_lightbox_script_leaves_the_head() -> None:
     out = move_script(page)
     assert out.index("glightbox.min.js") > out.index("<body>")
     assert out.index("glightbox.min.js") < out.index('id="init-glightbox"')
+    # It needs the deferred bundle and library, so it must wait for them.
+    assert '<script id="init-glightbox" type="module">' in out
     assert move_script("<head></head>") == "<head></head>"
+
+
+def test_external_scripts_are_deferred() -> None:
+    from loading import defer_scripts
+
+    page = (
+        '<script src="a.js"></script><script>inline()</script>'
+        '<script type="module" src="m.js"></script><script async src="b.js"></script>'
+        '<script defer src="c.js"></script><script id="x" src="d.js"></script>'
+    )
+    assert defer_scripts(page) == (
+        '<script defer src="a.js"></script><script>inline()</script>'
+        '<script type="module" src="m.js"></script><script async src="b.js"></script>'
+        '<script defer src="c.js"></script><script defer id="x" src="d.js"></script>'
+    )
 
 
 def test_lightbox_wrapper_is_removed() -> None:

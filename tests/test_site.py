@@ -136,3 +136,15 @@ def test_notice_has_one_source(project_copy: Path, tmp_path: Path) -> None:
     assert build.returncode == 0, build.output
     for page in html_pages(build.site):
         assert "Changed wording for a test." in soup(page).select_one("section.dn-disclaimer").text
+
+
+def test_no_script_blocks_the_first_paint(built_site: Build) -> None:
+    """Every external script is deferred (or a module), and inline code that
+    uses them waits too: a classic script, even at the end of <body>, holds up
+    parsing and with it the first paint (hooks/loading.py)."""
+    for page in html_pages(built_site.site):
+        for node in soup(page).find_all("script"):
+            if node.get("src"):
+                assert node.has_attr("defer") or node.get("type") == "module", f"{page}: {node}"
+            elif "document$" in node.text or "GLightbox" in node.text:
+                assert node.get("type") == "module", f"{page}: inline code needs the bundle"
