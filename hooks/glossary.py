@@ -1,9 +1,10 @@
-"""Abbreviation tooltips open from the keyboard as well as on hover.
+"""Abbreviations show their meaning from the keyboard and on touch, not only
+on hover.
 
 The glossary (includes/abbreviations.md, appended to every page) turns each
-abbreviation into ``<abbr title="...">``, which Material's content.tooltips
-shows on hover and on focus. An ``<abbr>`` cannot take focus by itself, so
-keyboard users never saw the meaning; this hook makes each one focusable.
+abbreviation into ``<abbr title="...">``. The browser shows the title on
+hover only; docs/stylesheets/extra.css shows it on focus. An ``<abbr>``
+cannot take focus by itself, so this hook makes each one focusable.
 """
 
 from __future__ import annotations
