@@ -199,6 +199,8 @@ def test_style_attributes_only_where_the_lightbox_runs() -> None:
         "</head>", '<script src="../assets/javascripts/glightbox.min.js"></script></head>'
     )
     assert "style-src-attr 'unsafe-inline'" in add_policy(page, "x")
+    deferred = page.replace("<script src=", "<script defer src=")  # hooks/loading.py
+    assert "style-src-attr 'unsafe-inline'" in add_policy(deferred, "x")
     assert "style-src-attr" not in add_policy(PAGE, "x")
 
 
