@@ -22,10 +22,12 @@ import difflib
 import html
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import stash
 import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
@@ -369,11 +371,30 @@ def format_entry(entry: Entry) -> str:
     return " ".join(parts)
 
 
-def render_page(markdown: str, bibliography: dict[str, Entry]) -> tuple[str, list[str]]:
+SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(=+|-+)[ \t]*$")
+
+
+def in_heading(markdown: str, pos: int) -> bool:
+    """Whether ``pos`` is on a heading line (``# ...`` or underlined)."""
+    lines = markdown[markdown.rfind("\n", 0, pos) + 1 :].split("\n", 2)
+    if lines[0].lstrip(" ").startswith("#"):
+        return True
+    return len(lines) > 1 and bool(SETEXT_UNDERLINE.match(lines[1]))
+
+
+def render_page(
+    markdown: str,
+    bibliography: dict[str, Entry],
+    block: Callable[[str], str] = str,
+    inline: Callable[[str], str] = str,
+) -> tuple[str, list[str]]:
     """Replace a page's citations with numbered links and append its References.
 
     Numbers follow first appearance on the page. Returns the new Markdown and
     the cited keys in number order. A page without citations is unchanged.
+    ``block`` and ``inline`` turn the list's and each citation's HTML into
+    what goes in the Markdown (the hook passes hooks/stash.py's placeholder
+    makers); a citation in a heading keeps its HTML.
     """
     citations = find_citations(markdown)
     if not citations:
@@ -391,19 +412,20 @@ def render_page(markdown: str, bibliography: dict[str, Entry]) -> tuple[str, lis
             for k in sorted(set(citation.keys), key=number.get)
         )
         out.append(markdown[last : citation.start])
-        out.append(f'<sup class="dn-cite" data-search-exclude>[{links}]</sup>')
+        sup = f'<sup class="dn-cite" data-search-exclude>[{links}]</sup>'
+        out.append(sup if in_heading(markdown, citation.start) else inline(sup))
         last = citation.end
     out.append(markdown[last:])
 
     items = "\n".join(f'<li id="ref-{k}">{format_entry(bibliography[k])}</li>' for k in order)
-    out.append(
-        "\n\n## References { #references data-search-exclude }\n\n"
-        f'<ol class="dn-references" data-search-exclude>\n{items}\n</ol>\n'
-    )
+    out.append("\n\n## References { #references data-search-exclude }\n\n")
+    out.append(block(f'<ol class="dn-references" data-search-exclude>\n{items}\n</ol>\n'))
     return "".join(out), order
 
 
-def render_bibliography_page(markdown: str, index: CitationIndex, urls: dict[str, str]) -> str:
+def render_bibliography_page(
+    markdown: str, index: CitationIndex, urls: dict[str, str], block: Callable[[str], str] = str
+) -> str:
     """Fill ``docs/references.md``'s marker with every source, alphabetically,
     each with links to the pages that cite it.
 
@@ -429,7 +451,7 @@ def render_bibliography_page(markdown: str, index: CitationIndex, urls: dict[str
             f'<br><span class="dn-cited-on">Cited on: {back}</span></li>'
         )
     listing = '<ol class="dn-bibliography">\n' + "\n".join(items) + "\n</ol>"
-    return markdown.replace(BIBLIOGRAPHY_MARKER, listing)
+    return markdown.replace(BIBLIOGRAPHY_MARKER, block(listing))
 
 
 # ---------------------------------------------------------------------------
@@ -463,11 +485,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     index: CitationIndex = config["dn_citations"]
+
+    def block(html_: str) -> str:
+        return stash.put(page, html_)
+
+    def inline(html_: str) -> str:
+        return stash.put_inline(page, html_)
+
     if BIBLIOGRAPHY_MARKER in markdown:
         urls = {
             f.src_uri: get_relative_url(f.url, page.file.url) for f in files.documentation_pages()
         }
-        markdown = render_bibliography_page(markdown, index, urls)
-    markdown, keys = render_page(markdown, index.bibliography)
+        markdown = render_bibliography_page(markdown, index, urls, block)
+    markdown, keys = render_page(markdown, index.bibliography, block, inline)
     page.meta["dn_references"] = [index.bibliography[k].data for k in keys]
     return markdown

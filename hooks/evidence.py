@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import stash
 import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
@@ -412,7 +413,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
             key: get_relative_url(files.get_file_from_path(c["page"]).url, page.file.url)
             for key, c in evidence.conditions.items()
         }
-        markdown = markdown.replace(MAP_MARKER, render_map(evidence, links))
+        markdown = markdown.replace(MAP_MARKER, stash.put(page, render_map(evidence, links)))
     if TABLE_MARKER in markdown:
         keys = [k for k, c in evidence.conditions.items() if c["page"] == src]
         findings = [f for k in keys for f in evidence.for_condition(k)]
