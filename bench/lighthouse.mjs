@@ -53,6 +53,7 @@ try {
     console.log(JSON.stringify({
       url, scores, failing, bytes, hosts: [...hosts],
       lcp: lhr.audits["largest-contentful-paint"].numericValue,
+      tbt: lhr.audits["total-blocking-time"].numericValue,
       runtimeError: lhr.runtimeError?.code ?? null,
     }));
   }
