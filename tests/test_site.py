@@ -99,7 +99,7 @@ def test_search_index_leaves_the_notice_out(built_site: Build) -> None:
 def test_404_page_is_themed_and_has_the_disclaimer(built_site: Build) -> None:
     page = soup(built_site.site / "404.html")
     assert page.select_one("header.md-header") is not None
-    assert page.select_one('link[rel="stylesheet"][href*="assets/stylesheets/main"]')
+    assert page.select_one('link[rel="stylesheet"][href$="/assets/stylesheets/site.css"]')
     assert "Page not found" in page.select_one("h1").get_text()
     assert len(page.select("section.dn-disclaimer")) == 1
 

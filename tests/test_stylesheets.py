@@ -1,0 +1,197 @@
+"""hooks/stylesheets.py: one stylesheet, cut down to the rules the site uses.
+
+The unit tests pin down what may be cut. The browser test is the one that
+matters: no rule that was cut matches anything on any page, after the
+interactions that make the theme's script add markup (search results, the
+back-to-top button, the navigation drawer on a phone).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import tinycss2
+from bs4 import BeautifulSoup
+from conftest import Build, html_pages
+from stylesheets import (
+    OUTPUT,
+    Names,
+    choose,
+    dropped,
+    index,
+    relink,
+    requirements,
+    used_names,
+)
+from test_browser import search
+
+
+def names(**kw) -> Names:
+    sets = {k: set(kw.get(k, ())) for k in ("classes", "ids", "tags", "attributes", "values")}
+    return Names(**sets, words=set(kw.get("words", ())))
+
+
+def needs(selector: str) -> list[list]:
+    return requirements(tinycss2.parse_component_value_list(selector))
+
+
+def test_what_a_selector_needs() -> None:
+    assert needs(".a .b>p") == [["class", "a"], ["class", "b"], ["tag", "p"]]
+    assert needs("#x:hover::before") == [["id", "x"]]
+    assert needs("[dir=rtl] .a:not(.gone)") == [["attr", "dir", "rtl"], ["class", "a"]]
+    assert needs("input[type=checkbox]:checked") == [
+        ["tag", "input"],
+        ["attr", "type", "checkbox"],
+    ]
+    assert needs('img[src$="#only-dark"]') == [["tag", "img"], ["attr", "src", None]]
+
+
+def test_rules_that_cannot_match_go_and_the_rest_stay_in_order() -> None:
+    css = (
+        ":root{--used:red;--unused:blue;--chain:var(--used)}.a{--unused:1}"
+        ".a{color:var(--chain)}.gone{color:var(--unused)}"
+        "@media screen{.gone{x:y}.a,.gone b{z:w}}"
+        "[dir=rtl] .a{left:0}[dir=ltr] .a{right:0}"
+        ".md-search-result__item{a:b}.md-annotation{c:d}.js .a{e:f}.c1{g:h}"
+        "@keyframes spin{to{transform:rotate(1turn)}}"
+    )
+    site = names(
+        classes={"a", "md-search-result"},
+        tags={"b"},
+        attributes={"dir"},
+        values={"ltr"},
+        words={"md-search-result__item", "md-annotation", "c1", "rtl"},
+    )
+    out = choose([index(css)], site)
+    assert out == (
+        ":root{--used:red;--chain:var(--used);}"
+        ".a{color:var(--chain);}"
+        "@media screen{.a{z:w;}}"
+        "[dir=ltr] .a{right:0;}"
+        ".md-search-result__item{a:b;}.js .a{e:f;}"
+        "@keyframes spin{to{transform:rotate(1turn)}}"
+    )
+    assert ".gone" in dropped(index(css), site)
+
+
+def test_pages_link_the_one_stylesheet() -> None:
+    from stylesheets import Build as Gathered
+
+    build = Gathered(Path("/nowhere"))
+    build.links = ["assets/main.css", "extra.css"]
+    html = (
+        '<head><link rel="stylesheet" href="../assets/main.css">'
+        '<link rel="stylesheet" href="../extra.css">'
+        '<link rel="stylesheet" href="../assets/stylesheets/glightbox.min.css"></head>'
+        '<body class="x"></body>'
+    )
+    to = {"../assets/main.css": "assets/main.css", "../extra.css": "extra.css"}
+    out = relink(html, "docs/x.md", build, to.get)
+    assert out == (
+        f'<head><link rel="stylesheet" href="../{OUTPUT}">'
+        '<link rel="stylesheet" href="../assets/stylesheets/glightbox.min.css"></head>'
+        '<body class="x"></body>'
+    )
+    assert "x" in build.names.classes
+    with pytest.raises(Exception, match=r"docs/y\.md links other stylesheets"):
+        relink('<link rel="stylesheet" href="../extra.css">', "docs/y.md", build, to.get)
+
+
+def test_every_page_links_only_the_combined_stylesheet(built_site: Build) -> None:
+    combined = built_site.site / OUTPUT
+    inputs = [
+        *(built_site.site / "assets" / "stylesheets").glob("main.*.min.css"),
+        *(built_site.site / "assets" / "stylesheets").glob("palette.*.min.css"),
+        built_site.site / "stylesheets" / "extra.css",
+    ]
+    assert combined.stat().st_size < 0.6 * sum(p.stat().st_size for p in inputs)
+    for page in html_pages(built_site.site):
+        links = [
+            link["href"]
+            for link in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+                'link[rel="stylesheet"]'
+            )
+        ]
+        assert links[0].endswith(OUTPUT), page
+        assert all("glightbox" in h for h in links[1:]), (page, links)
+
+
+# Pseudo-elements and pseudo-classes that depend on state or position: taken
+# off before asking whether a removed selector matches, which makes it match
+# more, never less. Functional ones (:not(), :is(), :nth-child()...) stay.
+PSEUDO = re.compile(r"::?-?[a-zA-Z][\w-]*(?![\w(-])")
+
+
+def _removed_selectors(site: Path) -> list[str]:
+    pages = [p.read_text(encoding="utf-8") for p in html_pages(site)]
+    scripts = [p.read_text(encoding="utf-8") for p in (site / "assets/javascripts").glob("*.js")]
+    sheets = [
+        *(site / "assets" / "stylesheets").glob("main.*.min.css"),
+        *(site / "assets" / "stylesheets").glob("palette.*.min.css"),
+        site / "stylesheets" / "extra.css",
+    ]
+    indexes = [index(p.read_text(encoding="utf-8")) for p in sheets]
+    from stylesheets import attributes_in
+
+    wanted = set().union(*(attributes_in(i) for i in indexes))
+    used = used_names(pages, scripts, wanted)
+    selectors = {PSEUDO.sub("", s).strip() for i in indexes for s in dropped(i, used)}
+    return sorted(s for s in selectors if s)
+
+
+FIND = """(selectors) => {
+    const found = [];
+    let invalid = 0;
+    for (const s of selectors) {
+        try { if (document.querySelector(s)) found.push(s); } catch (e) { invalid++; }
+    }
+    return {found, invalid};
+}"""
+
+
+@pytest.mark.browser
+def test_no_removed_rule_matches_anything(browser, site_url: str, built_site: Build) -> None:
+    removed = _removed_selectors(built_site.site)
+    assert len(removed) > 500  # the test has something to test
+    problems: list[str] = []
+
+    def check(page, where: str) -> None:
+        result = page.evaluate(FIND, removed)
+        assert result["invalid"] < len(removed) / 10, result["invalid"]
+        problems.extend(f"{where}: {s}" for s in result["found"])
+
+    for scheme in ("light", "dark"):
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        try:
+            page = ctx.new_page()
+            for path in html_pages(built_site.site):
+                rel = path.relative_to(built_site.site).as_posix()
+                url = site_url + (
+                    "no-such-page/" if rel == "404.html" else rel.removesuffix("index.html")
+                )
+                page.goto(url, wait_until="load")
+                check(page, f"{scheme} {rel}")
+        finally:
+            ctx.close()
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        # Markup the theme's script adds: search results, back to top.
+        page.goto(site_url + "conditions/neck-pain/")
+        search(page, "needle")
+        check(page, "search results")
+        page.keyboard.press("Escape")
+        page.mouse.wheel(0, 3000)
+        page.mouse.wheel(0, -500)
+        page.wait_for_timeout(300)
+        check(page, "scrolled")
+        # The navigation drawer on a phone.
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.locator("label.md-header__button[for=__drawer]").click()
+        page.wait_for_timeout(300)
+        check(page, "drawer")
+    finally:
+        ctx.close()
+    assert not problems, "removed CSS rules that match:\n" + "\n".join(problems)
