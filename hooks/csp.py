@@ -78,7 +78,7 @@ def inline_script_hashes(html: str) -> list[str]:
 # Pages that load it may use style attributes, which cannot run script;
 # <style> elements and scripts still need their hashes. Content itself cannot
 # add style attributes (hooks/content_safety.py).
-LIGHTBOX = re.compile(r'<script\b[^>]*\ssrc="[^"]*glightbox\.min\.js"')
+LIGHTBOX = re.compile(r'<script id="init-glightbox"|glightbox\.min\.js')
 
 
 def policy(script_hashes: list[str], style_hashes: list[str] = (), lightbox: bool = False) -> str:

@@ -15,9 +15,8 @@ built from the content in between, so the wrapper is removed at once.
 On pages that keep it, the plugin puts its script in <head>, where it blocks
 rendering; it is moved to just before the plugin's set-up script at the end
 of <body>, which is the only code that needs it. Theme and library scripts
-are deferred (hooks/loading.py), so the set-up script, which needs both, is
-made a module script: modules wait for the document too, and run after the
-deferred scripts before them.
+load after the first paint (hooks/loading.py), so the set-up script, which
+needs both, waits for the loader's ``dn:scripts-loaded`` event.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from loading import EVENT as SCRIPTS_LOADED
 from mkdocs.plugins import event_priority
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 LIBRARY = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
 SETUP = '<script id="init-glightbox">'
-SETUP_MODULE = '<script id="init-glightbox" type="module">'
+SETUP_SCRIPT = re.compile(r'<script id="init-glightbox">(.*?)</script>', re.S)
 
 # A Markdown image (![alt](src) or ![alt][ref]) or a raw <img>.
 IMAGE = re.compile(r"!\[[^\]]*\][(\[]|<img\b", re.I)
@@ -52,12 +52,21 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 
 def move_script(html: str) -> str:
     """``html`` with the lightbox library loaded just before its set-up script
-    instead of in <head>, and the set-up script run as a module."""
+    instead of in <head>, and the set-up run once the scripts are loaded."""
     library = LIBRARY.search(html)
     if not library or SETUP not in html:
         return html
     html = html[: library.start()] + html[library.end() :]
-    return html.replace(SETUP, library.group(0) + SETUP_MODULE, 1)
+    return SETUP_SCRIPT.sub(
+        lambda m: (
+            library.group(0)
+            + SETUP
+            + f"document.addEventListener('{SCRIPTS_LOADED}',"
+            + f"()=>{{{m.group(1)}}},{{once:true}})</script>"
+        ),
+        html,
+        count=1,
+    )
 
 
 # After the plugin adds its tags (priority 0), before the CSP hashes the page.

@@ -203,3 +203,29 @@ def describe(violations: list[dict]) -> str:
         for v in violations
         for n in v["nodes"][:5]
     )
+
+
+# True once hooks/loading.py's loader has added the theme's scripts (and the
+# lightbox's, on pages that have it) and they have run.
+SCRIPTS_RUN = (
+    "typeof document$ !== 'undefined'"
+    " && (!document.getElementById('init-glightbox') || typeof GLightbox !== 'undefined')"
+)
+
+
+def wait_for_scripts(page) -> None:
+    """Wait until the scripts that load after the first paint have run:
+    search, the palette switch and the lightbox need them."""
+    # Polled from here: the pages' CSP forbids the eval wait_for_function uses.
+    for _ in range(300):
+        if page.evaluate(f"() => {SCRIPTS_RUN}"):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{page.url}: the theme's scripts never ran")
+
+
+def goto(page, url: str, **kwargs):
+    """``page.goto(url)`` and :func:`wait_for_scripts`; returns the response."""
+    response = page.goto(url, **kwargs)
+    wait_for_scripts(page)
+    return response

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import WATCH_CSP, Build, describe, html_pages, run_axe, with_axe
+from conftest import WATCH_CSP, Build, describe, goto, html_pages, run_axe, with_axe
 from test_browser import third_party
 
 pytestmark = pytest.mark.browser
@@ -65,7 +65,7 @@ def test_every_page_passes_axe_and_stays_local(
             ),
         )
         for path in paths:
-            page.goto(site_url + path, wait_until="load")
+            goto(page, site_url + path, wait_until="load")
             expected = "slate" if scheme == "dark" else "default"
             assert page.evaluate("document.body.dataset.mdColorScheme") == expected, path
             if violations := run_axe(page, tags=AXE_TAGS):
@@ -88,7 +88,7 @@ def test_no_sideways_scrolling_on_small_phones(
     try:
         page = ctx.new_page()
         for path in paths:
-            page.goto(site_url + path, wait_until="load")
+            goto(page, site_url + path, wait_until="load")
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
@@ -116,7 +116,7 @@ def test_pages_declare_language_and_order_headings(built_site: Build) -> None:
 
 def test_skip_link_leads_to_the_content(context, site_url: str) -> None:
     page = context.new_page()
-    page.goto(site_url + "safety/")
+    goto(page, site_url + "safety/")
     page.keyboard.press("Tab")
     focused = page.evaluate(
         "(() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
@@ -147,7 +147,7 @@ LOOK = """el => {
 
 def test_keyboard_focus_is_visible(context, site_url: str) -> None:
     page = context.new_page()
-    page.goto(site_url + "conditions/neck-pain/")
+    goto(page, site_url + "conditions/neck-pain/")
     checked = []
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -169,7 +169,7 @@ def test_keyboard_focus_is_visible(context, site_url: str) -> None:
 
 def test_search_works_with_the_keyboard_alone(context, site_url: str) -> None:
     page = context.new_page()
-    page.goto(site_url)
+    goto(page, site_url)
     page.keyboard.press("/")
     page.keyboard.type("collapsed lung", delay=20)
     page.locator(".md-search-result__item").first.wait_for(timeout=10_000)

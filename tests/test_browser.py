@@ -9,7 +9,7 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Build, describe, run_axe, with_axe
+from conftest import Build, describe, goto, run_axe, wait_for_scripts, with_axe
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +51,7 @@ def a_word_on_one_page(built_site: Build) -> tuple[str, str]:
 def search(page, query: str):
     """Type ``query`` into the search box, opened from the keyboard as a reader
     would ("/" is Material's shortcut); return the result links."""
+    wait_for_scripts(page)
     page.keyboard.press("/")
     box = page.locator("input.md-search__input")
     assert box.evaluate("el => el === document.activeElement"), "'/' did not focus the search"
@@ -62,7 +63,7 @@ def search(page, query: str):
 
 def test_home_page_loads_with_the_disclaimer_in_view(context, site_url: str) -> None:
     page = context.new_page()
-    response = page.goto(site_url)
+    response = goto(page, site_url)
     assert response is not None and response.status == 200
     assert "Dry Needling Guide" in page.title()
     notice = page.locator("section.dn-disclaimer")
@@ -79,7 +80,7 @@ def test_home_page_loads_with_the_disclaimer_in_view(context, site_url: str) -> 
 def test_search_finds_the_page_a_word_is_on(context, site_url: str, built_site: Build) -> None:
     word, expected = a_word_on_one_page(built_site)
     page = context.new_page()
-    page.goto(site_url)
+    goto(page, site_url)
     href = search(page, word).first.get_attribute("href") or ""
     assert urlsplit(href).path.endswith("/" + expected) or href.startswith(expected), (
         f"searching {word!r}: first result {href}, expected {expected}"
@@ -88,7 +89,7 @@ def test_search_finds_the_page_a_word_is_on(context, site_url: str, built_site: 
 
 def test_palette_toggle_switches_and_is_remembered(context, site_url: str) -> None:
     page = context.new_page()
-    page.goto(site_url)
+    goto(page, site_url)
 
     def scheme() -> str:
         return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
@@ -101,18 +102,18 @@ def test_palette_toggle_switches_and_is_remembered(context, site_url: str) -> No
     assert scheme() == "slate" and start != "slate"
     page.reload()
     assert scheme() == "slate", "the dark palette was not remembered"
-    page.goto(site_url + "safety/")
+    goto(page, site_url + "safety/")
     assert scheme() == "slate", "the dark palette was not kept on another page"
 
 
 def test_no_request_leaves_the_machine(context, site_url: str) -> None:
     page = context.new_page()
-    page.goto(site_url)
-    # Instant navigation, search (a web worker), a 404.
+    goto(page, site_url)
+    # A link, search (a web worker), a 404.
     page.locator("a.md-nav__link[href$='safety/']").first.click()
     page.wait_for_url("**/safety/")
     search(page, "needle")
-    page.goto(site_url + "no-such-page/")
+    goto(page, site_url + "no-such-page/")
     page.wait_for_load_state("networkidle")
     assert len(context.requests) > 5
     assert third_party(context.requests) == []
@@ -127,7 +128,7 @@ def test_both_palettes_meet_wcag_aa_contrast(browser, site_url: str, scheme: str
     try:
         page = ctx.new_page()
         for path in ["", "safety/", "about/disclaimer/", "no-such-page/"]:
-            page.goto(site_url + path)
+            goto(page, site_url + path)
             expected = "slate" if scheme == "dark" else "default"
             assert page.evaluate("document.body.dataset.mdColorScheme") == expected
             violations = run_axe(page, rules=["color-contrast"])
@@ -146,7 +147,7 @@ def test_abbreviation_tooltips_open_from_the_keyboard(browser, site_url: str) ->
     }"""
     try:
         page = ctx.new_page()
-        page.goto(site_url + "conditions/neck-pain/")
+        goto(page, site_url + "conditions/neck-pain/")
         abbrs = page.locator("article abbr[title]")
         assert abbrs.count() >= 5
         first = abbrs.first
@@ -163,3 +164,18 @@ def test_abbreviation_tooltips_open_from_the_keyboard(browser, site_url: str) ->
             assert width[0] <= width[1], f"{meaning}: the page scrolls sideways"
     finally:
         ctx.close()
+
+
+def test_the_page_paints_before_the_theme_script_loads(context, site_url: str) -> None:
+    """The theme's script is requested only after the first contentful paint,
+    and then runs: the palette toggle and search work."""
+    page = context.new_page()
+    goto(page, site_url + "conditions/neck-pain/", wait_until="load")
+    page.wait_for_function("typeof document$ !== 'undefined'", timeout=10_000)
+    paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    fetched = page.evaluate(
+        "performance.getEntriesByType('resource')"
+        ".find(e => e.name.includes('/javascripts/bundle.')).startTime"
+    )
+    assert paint < fetched, (paint, fetched)
+    assert search(page, "needle").count() > 0

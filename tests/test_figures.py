@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, WATCH_CSP, Build, html_pages
+from conftest import ROOT, WATCH_CSP, Build, goto, html_pages
 from figures import dark_variant
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -78,7 +78,7 @@ def test_lightbox_opens_and_closes(browser, site_url: str, scheme: str) -> None:
     try:
         page = ctx.new_page()
         for path in FIGURE_PAGES:
-            page.goto(site_url + path)
+            goto(page, site_url + path)
             # The link is an inline box around a block image: click the image.
             image = page.locator("article figure a.glightbox img:visible").first
             image.scroll_into_view_if_needed()

@@ -199,8 +199,11 @@ def test_style_attributes_only_where_the_lightbox_runs() -> None:
         "</head>", '<script src="../assets/javascripts/glightbox.min.js"></script></head>'
     )
     assert "style-src-attr 'unsafe-inline'" in add_policy(page, "x")
-    deferred = page.replace("<script src=", "<script defer src=")  # hooks/loading.py
-    assert "style-src-attr 'unsafe-inline'" in add_policy(deferred, "x")
+    # After hooks/loading.py the library is a loader's data, the set-up remains.
+    loaded = PAGE.replace(
+        "</head>", '</head><script id="init-glightbox">document.addEventListener()</script>'
+    )
+    assert "style-src-attr 'unsafe-inline'" in add_policy(loaded, "x")
     assert "style-src-attr" not in add_policy(PAGE, "x")
 
 
@@ -225,24 +228,24 @@ def test_lightbox_script_leaves_the_head() -> None:
     out = move_script(page)
     assert out.index("glightbox.min.js") > out.index("<body>")
     assert out.index("glightbox.min.js") < out.index('id="init-glightbox"')
-    # It needs the deferred bundle and library, so it must wait for them.
-    assert '<script id="init-glightbox" type="module">' in out
+    # It needs the bundle and the library, which load after the first paint.
+    assert "document.addEventListener('dn:scripts-loaded',()=>{GLightbox({})}" in out
     assert move_script("<head></head>") == "<head></head>"
 
 
-def test_external_scripts_are_deferred() -> None:
-    from loading import defer_scripts
+def test_external_scripts_load_after_the_first_paint() -> None:
+    from loading import LOADER, load_after_paint
 
     page = (
-        '<script src="a.js"></script><script>inline()</script>'
+        '<p>x</p><script src="a.js"></script>\n<script>inline()</script>'
         '<script type="module" src="m.js"></script><script async src="b.js"></script>'
-        '<script defer src="c.js"></script><script id="x" src="d.js"></script>'
+        '<script defer src="c.js"></script></body>'
     )
-    assert defer_scripts(page) == (
-        '<script defer src="a.js"></script><script>inline()</script>'
-        '<script type="module" src="m.js"></script><script async src="b.js"></script>'
-        '<script defer src="c.js"></script><script defer id="x" src="d.js"></script>'
+    assert load_after_paint(page) == (
+        f'<p>x</p><script data-scripts="a.js c.js">{LOADER}</script>\n<script>inline()</script>'
+        '<script type="module" src="m.js"></script><script async src="b.js"></script></body>'
     )
+    assert load_after_paint("<p>no scripts</p>") == "<p>no scripts</p>"
 
 
 def test_lightbox_wrapper_is_removed() -> None:
@@ -265,3 +268,11 @@ def test_abbreviations_become_focusable() -> None:
         focusable('<abbr tabindex="-1" title="t">X</abbr>')
         == '<abbr tabindex="-1" title="t">X</abbr>'
     )
+
+
+def test_indentation_and_blank_lines_go_except_in_pre() -> None:
+    from minify import collapse
+
+    kept = "<pre>  keep\n\n   this</pre>"
+    page = f"<p>a\n\n    <b>x</b>\n  </p>{kept}\n\n  <textarea>\n  t</textarea>\n"
+    assert collapse(page) == f"<p>a\n<b>x</b>\n</p>{kept}\n<textarea>\n  t</textarea>\n"

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, goto
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_readers_find_the_right_page(browser, site_url: str) -> None:
     rows, ranks, times = [], [], []
     try:
         page = ctx.new_page()
-        page.goto(site_url)
+        goto(page, site_url)
         page.keyboard.press("/")
         box = page.locator("input.md-search__input")
         box.press_sequentially("needle")  # let the index load before timing anything

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import tinycss2
 from bs4 import BeautifulSoup
-from conftest import Build, html_pages
+from conftest import Build, goto, html_pages
 from stylesheets import (
     OUTPUT,
     Names,
@@ -171,7 +171,7 @@ def test_no_removed_rule_matches_anything(browser, site_url: str, built_site: Bu
                 url = site_url + (
                     "no-such-page/" if rel == "404.html" else rel.removesuffix("index.html")
                 )
-                page.goto(url, wait_until="load")
+                goto(page, url, wait_until="load")
                 check(page, f"{scheme} {rel}")
         finally:
             ctx.close()
@@ -179,7 +179,7 @@ def test_no_removed_rule_matches_anything(browser, site_url: str, built_site: Bu
     try:
         page = ctx.new_page()
         # Markup the theme's script adds: search results, back to top.
-        page.goto(site_url + "conditions/neck-pain/")
+        goto(page, site_url + "conditions/neck-pain/")
         search(page, "needle")
         check(page, "search results")
         page.keyboard.press("Escape")
