@@ -412,8 +412,10 @@ def render_page(
             for k in sorted(set(citation.keys), key=number.get)
         )
         out.append(markdown[last : citation.start])
-        sup = f'<sup class="dn-cite" data-search-exclude>[{links}]</sup>'
-        out.append(sup if in_heading(markdown, citation.start) else inline(sup))
+        if in_heading(markdown, citation.start):
+            out.append(f'<sup class="dn-cite" data-search-exclude>[{links}]</sup>')
+        else:  # kept from the search index by hooks/stash.py
+            out.append(inline(f'<sup class="dn-cite">[{links}]</sup>'))
         last = citation.end
     out.append(markdown[last:])
 

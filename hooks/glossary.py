@@ -1,10 +1,13 @@
 """Abbreviations show their meaning from the keyboard and on touch, not only
-on hover.
+on hover, at their first use on a page.
 
-The glossary (includes/abbreviations.md, appended to every page) turns each
-abbreviation into ``<abbr title="...">``. The browser shows the title on
-hover only; docs/stylesheets/extra.css shows it on focus. An ``<abbr>``
-cannot take focus by itself, so this hook makes each one focusable.
+The glossary (includes/abbreviations.md, appended to every page) turns every
+occurrence of an abbreviation into ``<abbr title="...">``. Only the first on
+each page stays one, as in print: after it, a keyboard user would otherwise
+tab through every repeat (48 stops on the neck pain page, 7 terms). The
+browser shows the title on hover only; docs/stylesheets/extra.css shows it
+on focus. An ``<abbr>`` cannot take focus by itself, so this hook makes each
+one focusable.
 """
 
 from __future__ import annotations
@@ -29,5 +32,21 @@ def focusable(html: str) -> str:
     return "".join(p if i % 2 else ABBR.sub('<abbr tabindex="0"', p) for i, p in enumerate(parts))
 
 
+ABBR_ELEMENT = re.compile(r"<abbr\b[^>]*>(.*?)</abbr>", re.S)
+
+
+def first_only(html: str) -> str:
+    """``html`` with each abbreviation marked up only where it first occurs."""
+    seen: set[str] = set()
+
+    def keep_first(match: re.Match[str]) -> str:
+        if match.group(1) in seen:
+            return match.group(1)
+        seen.add(match.group(1))
+        return match.group(0)
+
+    return ABBR_ELEMENT.sub(keep_first, html)
+
+
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return focusable(html) if "<abbr" in html else html
+    return focusable(first_only(html)) if "<abbr" in html else html

@@ -39,12 +39,13 @@ def collapse(html: str) -> str:
     return "".join(out)
 
 
-# Before the CSP hashes the inline scripts (priority -100).
-@event_priority(-70)
+# After the other hooks have finished the page (hooks/stylesheets.py at -80
+# leaves lines where links were), before the CSP hashes its scripts (-100).
+@event_priority(-90)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     return collapse(output)
 
 
-@event_priority(-70)
+@event_priority(-90)
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
     return collapse(output_content) if template_name.endswith(".html") else output_content

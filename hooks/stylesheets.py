@@ -312,6 +312,24 @@ def _drop_unread_properties(items: list, read_elsewhere: set[str]) -> None:
         if not removed:
             break
     _drop_empty(items)
+    _drop_unused_keyframes(items)
+
+
+KEYFRAMES = re.compile(r"@(?:-webkit-)?keyframes\s+([\w-]+)")
+
+
+def _drop_unused_keyframes(items: list) -> None:
+    """Remove animations that no kept rule runs."""
+    text = " ".join(d[1] for rule in _rules(items) for d in rule[2] if "animation" in d[1])
+    items[:] = [
+        item
+        for item in items
+        if not (
+            item[0] == "other"
+            and (name := KEYFRAMES.match(item[1]))
+            and not re.search(rf"(?<![\w-]){re.escape(name.group(1))}(?![\w-])", text)
+        )
+    ]
 
 
 def _drop_empty(items: list) -> None:
@@ -351,8 +369,17 @@ def choose(indexes: list[list], names: Names) -> str:
     the rules that cannot match and the custom properties that nothing reads
     (in any of them: the palette reads properties the main sheet sets)."""
     kept = [item for items in indexes for item in _choose(items, names)]
-    _drop_unread_properties(kept, names.words | names.values)
+    # A property the theme's script reads counts only if the block it belongs
+    # to is on the pages: "--md-mermaid-..." only where there are diagrams,
+    # "--md-tooltip-..." only where there are tooltips.
+    scripts = {w for w in names.words if not w.startswith("md-") or _block(w) in names.classes}
+    _drop_unread_properties(kept, scripts | names.values)
     return _serialize(kept)
+
+
+def _block(name: str) -> str:
+    """ "md-mermaid" for "md-mermaid-font-family"."""
+    return "-".join(name.split("-")[:2])
 
 
 def purge(css: str, names: Names) -> str:

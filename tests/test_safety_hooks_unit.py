@@ -276,3 +276,12 @@ def test_indentation_and_blank_lines_go_except_in_pre() -> None:
     kept = "<pre>  keep\n\n   this</pre>"
     page = f"<p>a\n\n    <b>x</b>\n  </p>{kept}\n\n  <textarea>\n  t</textarea>\n"
     assert collapse(page) == f"<p>a\n<b>x</b>\n</p>{kept}\n<textarea>\n  t</textarea>\n"
+
+
+def test_abbreviations_are_marked_up_at_first_use_only() -> None:
+    from glossary import first_only
+
+    page = (
+        '<p><abbr title="a b">AB</abbr> x <abbr title="a b">AB</abbr> <abbr title="c">C</abbr></p>'
+    )
+    assert first_only(page) == '<p><abbr title="a b">AB</abbr> x AB <abbr title="c">C</abbr></p>'

@@ -55,7 +55,8 @@ def test_rules_that_cannot_match_go_and_the_rest_stay_in_order() -> None:
         "@media screen{.gone{x:y}.a,.gone b{z:w}}"
         "[dir=rtl] .a{left:0}[dir=ltr] .a{right:0}"
         ".md-search-result__item{a:b}.md-annotation{c:d}.js .a{e:f}.c1{g:h}"
-        "@keyframes spin{to{transform:rotate(1turn)}}"
+        "@keyframes spin{to{transform:rotate(1turn)}}@keyframes gone{to{opacity:0}}"
+        ".a{animation:spin 1s}"
     )
     site = names(
         classes={"a", "md-search-result"},
@@ -72,6 +73,7 @@ def test_rules_that_cannot_match_go_and_the_rest_stay_in_order() -> None:
         "[dir=ltr] .a{right:0;}"
         ".md-search-result__item{a:b;}.js .a{e:f;}"
         "@keyframes spin{to{transform:rotate(1turn)}}"
+        ".a{animation:spin 1s;}"
     )
     assert ".gone" in dropped(index(css), site)
 
