@@ -227,7 +227,11 @@ def main() -> int:
     scale = []
     for n in [int(x) for x in args.scale.split(",") if x]:
         project = synthetic_project(n, work)
-        scale.append((n, build(project, "mkdocs.yml", work / f"site-{n}-out")))
+        ours_n = build(project, "mkdocs.yml", work / f"site-{n}-out")
+        # The same pages with Material's defaults: how much of the growth is
+        # the theme's own (every page carries the whole navigation).
+        default_n = build(project, default_config(project), work / f"site-{n}-default")
+        scale.append((n, ours_n, default_n))
 
     servers, results = [], {}
     for name, site in (("ours", ours_site), ("default", default_site)):
@@ -321,8 +325,11 @@ def main() -> int:
         f"| this site, strict, all hooks (median of {args.runs}) | {len(ours)} | {ours_t:.2f} |",
         f"| ratio | | {ours_t / default_t:.2f} |",
     ]
-    for n, t in scale:
-        lines.append(f"| synthetic, this site | {n} | {t:.1f} ({1000 * t / n:.0f} ms a page) |")
+    for n, t, d in scale:
+        lines.append(
+            f"| synthetic: this site / default | {n} | {t:.1f} / {d:.1f} "
+            f"({1000 * t / n:.0f} / {1000 * d / n:.0f} ms a page) |"
+        )
 
     lines += [
         "",
