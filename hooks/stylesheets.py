@@ -17,7 +17,7 @@ in their order and otherwise untouched, so the cascade is the theme's. The
 browser tests check that no selector removed here matches anything on any
 page (tests/test_stylesheets.py).
 
-The work is plain functions (``purge``, ``used_names``) that a pre-build or
+The work is plain functions (``index``, ``used_names``, ``choose``) that a pre-build or
 post-build step could call without MkDocs.
 """
 
@@ -380,12 +380,6 @@ def choose(indexes: list[list], names: Names) -> str:
 def _block(name: str) -> str:
     """ "md-mermaid" for "md-mermaid-font-family"."""
     return "-".join(name.split("-")[:2])
-
-
-def purge(css: str, names: Names) -> str:
-    """``css`` without the rules that cannot match and the custom properties
-    that nothing reads."""
-    return choose([index(css)], names)
 
 
 # ---------------------------------------------------------------------------
