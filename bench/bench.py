@@ -88,9 +88,13 @@ def median_build(project: Path, config: str, site: Path, runs: int) -> float:
     return statistics.median(build(project, config, site) for _ in range(runs))
 
 
-def synthetic_project(n_pages: int, dest: Path) -> Path:
+def synthetic_project(n_pages: int, dest: Path, flat: bool = False) -> Path:
     """A copy of the project whose docs/ holds ``n_pages`` pages: the real ones
-    plus copies of them under synthetic/, each in the nav."""
+    plus copies of them under synthetic/, each in the nav.
+
+    The copies are grouped as a large site would be: a "Synthetic" section
+    holding one sub-section per pass over the real pages. ``flat`` puts every
+    copy straight into the one section instead (a sidebar of ~1,000 links)."""
     project = dest / f"site-{n_pages}"
     project.mkdir(parents=True)
     for part in ("mkdocs.yml", "docs", "overrides", "hooks", "includes", "data"):
@@ -115,7 +119,15 @@ def synthetic_project(n_pages: int, dest: Path) -> Path:
         (docs / rel).write_text(text, encoding="utf-8")
         extra.append(rel)
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    nav = "\n".join(f"      - {rel}" for rel in extra)
+    if flat:
+        nav = "\n".join(f"      - {rel}" for rel in extra)
+    else:
+        size = len(sources)
+        nav = "\n".join(
+            f"      - Copy {k // size + 1}:\n"
+            + "\n".join(f"          - {rel}" for rel in extra[k : k + size])
+            for k in range(0, len(extra), size)
+        )
     if extra:
         config = config.rstrip() + f"\n  - Synthetic:\n{nav}\n"
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
