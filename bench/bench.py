@@ -5,7 +5,8 @@ It measures, and prints as Markdown tables:
 
 * build time: the full strict build with every hook against the default build
   (median of several runs each), and synthetic sites of 250, 500 and 1,000
-  pages made from the real ones;
+  pages made from the real ones, grouped in sub-sections, plus one of 1,000
+  pages in a single flat section (the worst case for any theme's nav);
 * Lighthouse (mobile preset, Debian Chromium) on every page of both sites,
   served gzip-compressed on loopback as GitHub Pages would: the four scores,
   Largest Contentful Paint, and the bytes each page's first load transfers;
@@ -223,6 +224,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="builds per configuration (3)")
     parser.add_argument("--scale", default="250,500,1000", help="synthetic site sizes")
+    parser.add_argument(
+        "--flat",
+        type=int,
+        default=1000,
+        help="also a synthetic site of N pages in one flat section (0: none)",
+    )
     parser.add_argument("--pages", type=int, default=0, help="Lighthouse only N pages (0: all)")
     parser.add_argument("--text-page", default="conditions/neck-pain/")
     args = parser.parse_args()
@@ -237,13 +244,18 @@ def main() -> int:
         (ROOT / default_cfg).unlink(missing_ok=True)
 
     scale = []
-    for n in [int(x) for x in args.scale.split(",") if x]:
-        project = synthetic_project(n, work)
-        ours_n = build(project, "mkdocs.yml", work / f"site-{n}-out")
+    sizes = [(int(x), False) for x in args.scale.split(",") if x]
+    if args.flat:
+        sizes.append((args.flat, True))
+    for n, flat in sizes:
+        project = synthetic_project(n, work / ("flat" if flat else "nested"), flat)
+        ours_n = build(project, "mkdocs.yml", project.with_name(f"{project.name}-out"))
         # The same pages with Material's defaults: how much of the growth is
-        # the theme's own (every page carries the whole navigation).
-        default_n = build(project, default_config(project), work / f"site-{n}-default")
-        scale.append((n, ours_n, default_n))
+        # the theme's own (without pruning, every page carries the whole nav).
+        default_n = build(
+            project, default_config(project), project.with_name(f"{project.name}-default")
+        )
+        scale.append((n, flat, ours_n, default_n))
 
     servers, results = [], {}
     for name, site in (("ours", ours_site), ("default", default_site)):
@@ -337,9 +349,10 @@ def main() -> int:
         f"| this site, strict, all hooks (median of {args.runs}) | {len(ours)} | {ours_t:.2f} |",
         f"| ratio | | {ours_t / default_t:.2f} |",
     ]
-    for n, t, d in scale:
+    for n, flat, t, d in scale:
+        shape = "flat nav" if flat else "nested nav"
         lines.append(
-            f"| synthetic: this site / default | {n} | {t:.1f} / {d:.1f} "
+            f"| synthetic, {shape}: this site / default | {n} | {t:.1f} / {d:.1f} "
             f"({1000 * t / n:.0f} / {1000 * d / n:.0f} ms a page) |"
         )
 
