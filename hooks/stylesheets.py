@@ -54,6 +54,16 @@ LINK_TAG = '<link rel="stylesheet" href="{}">'
 VERSION = "2"
 
 
+# Attributes whose rules go although the theme's script sets them. Material
+# sets "data-md-color-switching" on <body> when the palette mounts, that is on
+# every page load, and takes it off a moment later; its rule
+# ("[data-md-color-switching] *": no transitions) made the browser restyle
+# every element both times, 7-20 ms each on this machine and four times that
+# on Lighthouse's simulated phone: most of the main-thread blocking left
+# (make bench). Without it, colours fade for a quarter of a second when a
+# reader switches palette.
+COSTLY_ATTRIBUTES = {"data-md-color-switching"}
+
 # Classes the theme's script puts on the page that are not "md-" names: the
 # <html> element's "js" and the focus-visible polyfill's class.
 SCRIPT_CLASSES = {"js", "focus-visible"}
@@ -95,6 +105,8 @@ class Names:
         return name in self.tags or name in self.words
 
     def has_attribute(self, name: str, value: str | None) -> bool:
+        if name in COSTLY_ATTRIBUTES:
+            return False
         if name not in self.attributes and name not in self.words:
             return False
         if value is None or value in self.values:

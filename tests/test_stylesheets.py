@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import tinycss2
 from bs4 import BeautifulSoup
-from conftest import Build, goto, html_pages
+from conftest import Build, goto, html_pages, wait_for_scripts
 from stylesheets import (
     OUTPUT,
     Names,
@@ -57,13 +57,14 @@ def test_rules_that_cannot_match_go_and_the_rest_stay_in_order() -> None:
         ".md-search-result__item{a:b}.md-annotation{c:d}.js .a{e:f}.c1{g:h}"
         "@keyframes spin{to{transform:rotate(1turn)}}@keyframes gone{to{opacity:0}}"
         ".a{animation:spin 1s}"
+        "[data-md-color-switching] *{transition-duration:0s}"
     )
     site = names(
         classes={"a", "md-search-result"},
         tags={"b"},
         attributes={"dir"},
         values={"ltr"},
-        words={"md-search-result__item", "md-annotation", "c1", "rtl"},
+        words={"md-search-result__item", "md-annotation", "c1", "rtl", "data-md-color-switching"},
     )
     out = choose([index(css)], site)
     assert out == (
@@ -118,6 +119,32 @@ def test_every_page_links_only_the_combined_stylesheet(built_site: Build) -> Non
         ]
         assert links[0].endswith(OUTPUT), page
         assert all("glightbox" in h for h in links[1:]), (page, links)
+
+
+@pytest.mark.browser
+def test_the_palette_start_up_restyles_nothing(browser, site_url: str) -> None:
+    """The theme's script marks <body> while the palette mounts; no rule may
+    depend on that mark, or every element is restyled on every page load."""
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        goto(page, site_url + "references/")
+        wait_for_scripts(page)
+        durations = page.evaluate(
+            """() => {
+                const read = () => [...document.querySelectorAll('*')].map(
+                    e => getComputedStyle(e).transitionDuration).join();
+                const before = read();
+                document.body.setAttribute('data-md-color-switching', '');
+                const during = read();
+                document.body.removeAttribute('data-md-color-switching');
+                return [before, during];
+            }"""
+        )
+        assert "0.25s" in durations[0] or "0.125s" in durations[0]  # transitions exist
+        assert durations[0] == durations[1]
+    finally:
+        ctx.close()
 
 
 # Pseudo-elements and pseudo-classes that depend on state or position: taken
