@@ -20,6 +20,7 @@ from stylesheets import (
     Names,
     choose,
     dropped,
+    gather,
     index,
     relink,
     requirements,
@@ -119,6 +120,36 @@ def test_every_page_links_only_the_combined_stylesheet(built_site: Build) -> Non
         ]
         assert links[0].endswith(OUTPUT), page
         assert all("glightbox" in h for h in links[1:]), (page, links)
+
+
+def test_table_rules_do_not_select_on_the_class_attribute() -> None:
+    css = ".t table:not([class]) td{a:b}.x:not([class]){c:d}"
+    site = names(classes={"t", "x"}, tags={"table", "td"})
+    assert choose([index(css)], site) == (
+        ".t table:not(.dn-no-such-class) td{a:b;}.x:not([class]){c:d;}"
+    )
+    site.classed.add("table")  # a page has a table with a class: keep the theme's
+    assert choose([index(css)], site) == ".t table:not([class]) td{a:b;}.x:not([class]){c:d;}"
+    gathered = names()
+    gather(gathered, '<table>\n<table class="x">', set())
+    assert gathered.classed == {"table"}
+
+
+@pytest.mark.browser
+def test_tables_keep_the_theme_style_without_class_selectors(
+    browser, site_url: str, built_site: Build
+) -> None:
+    assert "[class]" not in (built_site.site / OUTPUT).read_text(encoding="utf-8")
+    page = browser.new_page()
+    try:
+        goto(page, site_url + "conditions/")
+        style = page.evaluate(
+            """() => { const s = getComputedStyle(document.querySelector('.md-typeset table'));
+                       return [s.display, s.borderTopStyle]; }"""
+        )
+        assert style == ["inline-block", "solid"]
+    finally:
+        page.close()
 
 
 @pytest.mark.browser
