@@ -7,7 +7,7 @@ It measures, and prints as Markdown tables:
   (median of several runs each), and synthetic sites of 250, 500 and 1,000
   pages made from the real ones, grouped in sub-sections, plus one of 1,000
   pages in a single flat section (the worst case for any theme's nav);
-* Lighthouse (mobile preset, Debian Chromium) on every page of both sites,
+* Lighthouse (mobile preset, Debian Chromium) on every page of both sites, the median of three runs each,
   served gzip-compressed on loopback as GitHub Pages would: the four scores,
   Largest Contentful Paint, and the bytes each page's first load transfers;
 * the search index, raw and gzipped.
@@ -195,16 +195,32 @@ def page_paths(site: Path) -> list[str]:
     return paths
 
 
-def lighthouse(urls: list[str]) -> list[dict]:
+def lighthouse(urls: list[str], runs: int = 1) -> list[dict]:
+    """One result per URL: with several ``runs``, the median run (by
+    performance score, then total blocking time), as Lighthouse's own advice
+    on variability has it. The rounds go over every URL in turn, so a busy
+    moment on the machine does not fall on one page's runs alone."""
     proc = subprocess.run(
         ["node", str(ROOT / "bench" / "lighthouse.mjs")],
-        input=json.dumps(urls),
+        input=json.dumps(urls * runs),
         capture_output=True,
         text=True,
         cwd=ROOT,
         check=True,
     )
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    by_url: dict[str, list[dict]] = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            result = json.loads(line)
+            by_url.setdefault(result["url"], []).append(result)
+    return [median_run(results) for results in by_url.values()]
+
+
+def median_run(results: list[dict]) -> dict:
+    ranked = sorted(results, key=lambda r: (r["scores"]["performance"], -r.get("tbt", 0)))
+    chosen = dict(ranked[(len(ranked) - 1) // 2])
+    chosen["runs"] = len(results)
+    return chosen
 
 
 # ---------------------------------------------------------------------------
@@ -231,6 +247,12 @@ def main() -> int:
         help="also a synthetic site of N pages in one flat section (0: none)",
     )
     parser.add_argument("--pages", type=int, default=0, help="Lighthouse only N pages (0: all)")
+    parser.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        default=3,
+        help="Lighthouse runs per page; the median counts (3)",
+    )
     parser.add_argument("--text-page", default="conditions/neck-pain/")
     args = parser.parse_args()
 
@@ -267,7 +289,8 @@ def main() -> int:
                 p for p in paths if p != args.text_page
             ][: args.pages - 1]
         results[name] = {
-            r["url"].removeprefix(base): r for r in lighthouse([base + p for p in paths])
+            r["url"].removeprefix(base): r
+            for r in lighthouse([base + p for p in paths], args.lighthouse_runs)
         }
     for server in servers:
         server.shutdown()
@@ -288,7 +311,7 @@ def main() -> int:
     ]
 
     lines += [
-        "### Lighthouse, every page",
+        f"### Lighthouse, every page (median of {args.lighthouse_runs} runs each)",
         "",
         "| | This site | Default Material |",
         "| --- | --- | --- |",
