@@ -7,8 +7,9 @@ It measures, and prints as Markdown tables:
   (median of several runs each), and synthetic sites of 250, 500 and 1,000
   pages made from the real ones, grouped in sub-sections, plus one of 1,000
   pages in a single flat section (the worst case for any theme's nav);
-* Lighthouse (mobile preset, Debian Chromium) on every page of both sites, the median of three runs each,
-  served gzip-compressed on loopback as GitHub Pages would: the four scores,
+* Lighthouse (mobile preset, Debian Chromium) on every page of both sites,
+  the median of three runs each, served gzip-compressed on loopback as GitHub
+  Pages would: the four scores,
   Largest Contentful Paint, and the bytes each page's first load transfers;
 * the search index, raw and gzipped.
 
