@@ -302,9 +302,10 @@ def render_map(evidence: Evidence, links: dict[str, str]) -> str:
     """The evidence map as inline SVG; ``links`` maps condition keys to URLs.
 
     Its links use ``xlink:href``, not SVG 2's plain ``href``: Material's
-    instant navigation rewrites every ``[href]`` element's ``href`` property,
-    which on an SVG link is read-only, and the exception stopped instant
-    navigation on the page. The namespaced attribute is not ``[href]``."""
+    instant navigation (off for now, see mkdocs.yml) rewrites every
+    ``[href]`` element's ``href`` property, which on an SVG link is
+    read-only, and the exception stopped instant navigation on the page.
+    The namespaced attribute is not ``[href]``."""
     label_w, cell_w, row_h, gap, top = 150, 42, 34, 14, 66
     groups = list(COMPARISONS)
     width = label_w + len(groups) * (4 * cell_w + gap)
