@@ -57,7 +57,20 @@ def test_policy_goes_first_in_head() -> None:
         ('<div style="display:none">x</div>', "a 'style' attribute"),
         ('<img src="fig.svg">', "image 'fig.svg' has no alt text"),
         ('<img src="fig.svg" alt=" ">', "has no alt text"),
+        # Images the quick check cannot read plainly go to the full scan.
+        ('<img alt="&#32;" src="fig.svg">', "has no alt text"),
+        ('<img title=\'x alt="A"\' src="fig.svg">', "has no alt text"),
+        ('<IMG SRC="fig.svg" ALT="">', "has no alt text"),
+        ('<p>A</p><img alt="A" src="a.svg"><img src="b.svg" data-alt="B">', "'b.svg' has no alt"),
         ('<iframe srcdoc="x"></iframe>', "'srcdoc='"),
+        # As a browser reads them: a handler after "/", a scheme spelt with
+        # character references, tabs or line breaks.
+        ("<svg/onload=alert(1)>", "'onload=' event handler"),
+        ('<a href="java&#115;cript&colon;alert(1)">a</a>', "a 'javascript:' link"),
+        ('<a href="jav&#x09;ascript:alert(1)">a</a>', "a 'javascript:' link"),
+        ('<a href="jav\tascript:alert(1)">a</a>', "a 'javascript:' link"),
+        ('<a href="vb\nscript:x">a</a>', "a 'vbscript:' link"),
+        ('<a href="da&#116;a:text/html,x">a</a>', "a 'data:' link"),
     ],
 )
 def test_unsafe_content_is_found(html: str, expected: str) -> None:
@@ -70,6 +83,7 @@ def test_unsafe_content_is_found(html: str, expected: str) -> None:
         '<p>Text <a href="https://doi.org/10.1/x">doi</a> <abbr title="t">T</abbr></p>',
         '<table><tr><td style="text-align: center;">1</td></tr></table>',
         '<img src="fig.svg" alt="A muscle with a taut band">',
+        '<img data-description="&quot;A&quot;" alt="A" src="a.svg" /><img alt=\'B\' src=b.svg>',
         '<div class="tabbed-set"><input type="radio" id="t1" checked>'
         '<label for="t1">A</label></div>',
         "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></pre>",
