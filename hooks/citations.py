@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import buildcache
 import stash
 import yaml
 import yamlsafe
@@ -167,16 +168,28 @@ def _check_entry(data: dict[str, Any], lines: dict[str, int], line: int) -> list
     return [(n, f"entry '{key}' {p}") for n, p in problems]
 
 
-def load_bibliography(path: Path) -> dict[str, Entry]:
-    """Read and check the CSL-YAML bibliography at ``path``.
+def load_bibliography(path: Path, cache: Path | None = None) -> dict[str, Entry]:
+    """Read and check the CSL-YAML bibliography at ``path``; a bibliography
+    checked before is not parsed again (hooks/buildcache.py; on disk in ``cache``).
 
     Raises CitationError listing every problem with its line and the fix.
     """
-    where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CitationError(f"{where}: the bibliography file does not exist.") from None
+        raise CitationError(f"{path}: the bibliography file does not exist.") from None
+    rows = buildcache.kept(
+        "bibliography",
+        text,
+        lambda: [[e.key, e.line, e.data] for e in _check_bibliography(text, str(path))],
+        code=(__file__, yamlsafe.__file__),
+        folder=cache,
+    )
+    return {key: Entry(key, data, line) for key, line, data in rows}
+
+
+def _check_bibliography(text: str, where: str) -> list[Entry]:
+    """The entries in ``text`` (the bibliography at ``where``), checked."""
     try:
         data, root = yamlsafe.parse(text)
     except yaml.MarkedYAMLError as err:
@@ -224,7 +237,7 @@ def load_bibliography(path: Path) -> dict[str, Entry]:
             "the bibliography has problems:\n"
             + "\n".join(f"  {where}:{n}: {p}" for n, p in sorted(problems))
         )
-    return entries
+    return list(entries.values())
 
 
 def _date_parts(data: dict[str, Any], name: str) -> list[int] | None:
@@ -472,7 +485,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     path = Path(config.config_file_path).parent / config.extra.get(
         "bibliography", "data/bibliography.yaml"
     )
-    bibliography = load_bibliography(path)
+    bibliography = load_bibliography(
+        path, Path(config.config_file_path).parent / ".cache" / "bibliography"
+    )
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
     index = CitationIndex(bibliography, scan_citations(sources, bibliography))
     index.titles = {src: _title(text, src) for src, text in sources.items()}

@@ -23,8 +23,6 @@ post-build step could call without MkDocs.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+import buildcache
 import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -51,8 +50,6 @@ VAR_USE = re.compile(r"var\(\s*--([\w-]+)")
 CLASSED_TABLE = re.compile(r"<table\s[^>]*?class=")
 LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 LINK_TAG = '<link rel="stylesheet" href="{}">'
-# Part of the cache key: a change to how CSS is indexed invalidates it.
-VERSION = "2"
 
 
 # Attributes whose rules go although the theme's script sets them. Material
@@ -165,8 +162,8 @@ def attributes_in(items: list) -> set[str]:
 #
 # Parsing the theme's CSS takes longer than choosing from it, and the CSS
 # changes only with the theme or extra_css; so each file is parsed once into
-# an index of plain lists (kept in memory for `mkdocs serve`, and on disk in
-# .cache/ for later builds), and each build only chooses from the index:
+# an index of plain lists (kept between builds by hooks/buildcache.py), and
+# each build only chooses from the index:
 #   ["rule", [[selector, requirements], ...], [[property, declaration], ...]]
 #   ["group", "@media ...", [item, ...]]
 #   ["other", text]
@@ -174,7 +171,6 @@ def attributes_in(items: list) -> set[str]:
 # ["attr", name, value or None].
 
 GROUPS = {"media", "supports", "container", "layer"}
-_MEMORY: dict[str, list] = {}
 
 
 def _split(tokens: list) -> list[list]:
@@ -244,24 +240,14 @@ def _index_rules(rules: list) -> list:
 
 
 def index(css: str, cache: Path | None = None) -> list:
-    """``css`` as an index (see above), from memory or ``cache`` if parsed
-    before."""
-    key = hashlib.sha256((css + VERSION).encode()).hexdigest()[:16]
-    if key in _MEMORY:
-        return _MEMORY[key]
-    path = cache / f"{key}.json" if cache else None
-    if path is not None and path.is_file():
-        items = json.loads(path.read_text(encoding="utf-8"))
-    else:
+    """``css`` as an index (see above), kept between builds (hooks/buildcache.py;
+    on disk in ``cache``)."""
+
+    def make() -> list:
         rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-        items = _index_rules(rules)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(items), encoding="utf-8")
-    if len(_MEMORY) > 8:  # a few stylesheets per site: nothing piles up
-        _MEMORY.clear()
-    _MEMORY[key] = items
-    return items
+        return _index_rules(rules)
+
+    return buildcache.kept("stylesheet", css, make, code=(__file__,), folder=cache)
 
 
 # ---------------------------------------------------------------------------
