@@ -118,22 +118,31 @@ class Names:
 def gather(names: Names, html: str, attributes: set[str]) -> None:
     """Add to ``names`` the classes, ids, elements and attribute values in
     ``html``, and which of ``attributes`` it has."""
-    for value in CLASS_ATTR.findall(html):
-        names.classes.update(value.split())
+    names.classes.update(" ".join(CLASS_ATTR.findall(html)).split())
     names.ids.update(ID_ATTR.findall(html))
-    names.tags.update(t.lower() for t in TAG.findall(html))
+    names.tags.update(t.lower() for t in set(TAG.findall(html)))
     if "table" not in names.classed and CLASSED_TABLE.search(html):
         names.classed.add("table")
-    # A substring test per attribute is far quicker than matching every
-    # attribute of every element.
-    names.attributes.update(
-        a
-        for a in attributes - names.attributes
-        if any(f" {a}{end}" in html for end in ('="', ">", " ", "/"))
-    )
+    names.attributes.update(a for a in attributes - names.attributes if _has_attribute(html, a))
     for value in set(ATTR_VALUE.findall(html)) - names.values:
         names.values.add(value)
         names.values.update(value.split())
+
+
+ATTRIBUTE_ENDS = ('="', ">", " ", "/")
+
+
+def _has_attribute(html: str, name: str) -> bool:
+    # A substring search is far quicker than matching every attribute of
+    # every element, and one search per name (then a look at what follows)
+    # quicker than one per way an attribute can end.
+    needle = " " + name
+    at = html.find(needle)
+    while at != -1:
+        if html.startswith(ATTRIBUTE_ENDS, at + len(needle)):
+            return True
+        at = html.find(needle, at + len(needle))
+    return False
 
 
 def used_names(pages: list[str], scripts: list[str], attributes: set[str]) -> Names:

@@ -80,6 +80,18 @@ def test_rules_that_cannot_match_go_and_the_rest_stay_in_order() -> None:
     assert ".gone" in dropped(index(css), site)
 
 
+def test_attributes_count_only_as_attributes() -> None:
+    pages = [
+        # In a value, a longer name or before punctuation: not the attribute.
+        # (A word in text followed by a space does count: that only keeps a rule.)
+        '<details open><summary>a</summary></details><p data-note="hidden x">a hidden.</p>',
+        '<p data-role="x">a</p>',
+        '<input type="radio" checked/><p class="dir">left to right: dir</p>',
+    ]
+    wanted = {"open", "hidden", "checked", "dir", "role"}
+    assert used_names(pages, [], wanted).attributes == {"open", "checked"}
+
+
 def test_pages_link_the_one_stylesheet() -> None:
     from stylesheets import Build as Gathered
 
