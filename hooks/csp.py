@@ -77,8 +77,14 @@ def inline_script_hashes(html: str) -> list[str]:
 # The lightbox (GLightbox) sizes and animates slides through style attributes.
 # Pages that load it may use style attributes, which cannot run script;
 # <style> elements and scripts still need their hashes. Content itself cannot
-# add style attributes (hooks/content_safety.py).
-LIGHTBOX = re.compile(r'<script id="init-glightbox"|glightbox\.min\.js')
+# add style attributes (hooks/content_safety.py). Looked for as substrings:
+# as one regex, an alternation without a common prefix, it took 12 ms a build.
+LIGHTBOX = ('<script id="init-glightbox"', "glightbox.min.js")
+
+
+def loads_lightbox(html: str) -> bool:
+    """Whether the page ``html`` loads the lightbox."""
+    return any(marker in html for marker in LIGHTBOX)
 
 
 def policy(script_hashes: list[str], style_hashes: list[str] = (), lightbox: bool = False) -> str:
@@ -99,7 +105,7 @@ def add_policy(html: str, where: str) -> str:
     hashes = inline_script_hashes(html), inline_style_hashes(html)
     meta = (
         '<meta http-equiv="Content-Security-Policy" '
-        f'content="{policy(*hashes, lightbox=bool(LIGHTBOX.search(html)))}">'
+        f'content="{policy(*hashes, lightbox=loads_lightbox(html))}">'
     )
     return html[: head.end()] + meta + html[head.end() :]
 
