@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +77,16 @@ class Entry:
     key: str
     data: dict[str, Any]
     line: int
+
+    # Formatted once a build: most sources are cited on several pages, and
+    # each citation carries the label. (Entries are made afresh each build.)
+    @cached_property
+    def formatted(self) -> str:
+        return format_entry(self)
+
+    @cached_property
+    def escaped_label(self) -> str:
+        return html.escape(short_label(self))
 
 
 @dataclass
@@ -420,7 +431,7 @@ def render_page(
     out, last = [], 0
     for citation in citations:
         links = ", ".join(
-            f'<a href="#ref-{k}" title="{html.escape(short_label(bibliography[k]))}">'
+            f'<a href="#ref-{k}" title="{bibliography[k].escaped_label}">'
             f'<span class="dn-sr-only">reference </span>{number[k]}</a>'
             for k in sorted(set(citation.keys), key=number.get)
         )
@@ -432,7 +443,7 @@ def render_page(
         last = citation.end
     out.append(markdown[last:])
 
-    items = "\n".join(f'<li id="ref-{k}">{format_entry(bibliography[k])}</li>' for k in order)
+    items = "\n".join(f'<li id="ref-{k}">{bibliography[k].formatted}</li>' for k in order)
     out.append("\n\n## References { #references data-search-exclude }\n\n")
     out.append(block(f'<ol class="dn-references" data-search-exclude>\n{items}\n</ol>\n'))
     return "".join(out), order
@@ -462,7 +473,7 @@ def render_bibliography_page(
             for src in pages
         )
         items.append(
-            f'<li id="ref-{entry.key}">{format_entry(entry)}'
+            f'<li id="ref-{entry.key}">{entry.formatted}'
             f'<br><span class="dn-cited-on">Cited on: {back}</span></li>'
         )
     listing = '<ol class="dn-bibliography">\n' + "\n".join(items) + "\n</ol>"
