@@ -9,8 +9,8 @@ result (its modules' files): a changed input or a changed hook never gets a
 stale result. Every call returns freshly decoded objects, so a build
 that changes what it gets cannot affect the next build.
 
-Only a result that ``make`` returns is kept: an input that fails its checks
-raises on every build, with the same message.
+Only a result that ``make`` returns, and that JSON can hold, is kept: an
+input that fails its checks raises on every build, with the same message.
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ def kept(
     value = _decode(text)
     if value is _MISSING:  # not kept, or a truncated or edited file: made again
         value = make()
-        text = json.dumps(value, ensure_ascii=False)
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):  # e.g. a YAML date: used, not kept
+            return value
         value = json.loads(text)  # what later builds get, and not make()'s own objects
         if path is not None:
             _write(path, text)

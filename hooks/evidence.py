@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import buildcache
 import stash
 import yaml
 import yamlsafe
@@ -163,11 +164,28 @@ def check_finding(data: dict[str, Any], conditions: dict, references: set[str]) 
     return problems
 
 
-def load_evidence(path: Path, references: set[str], pages: set[str]) -> Evidence:
-    """Read and check the evidence file; raise listing every problem."""
+def _parse(text: str) -> list:
+    """The evidence data in ``text`` and the line each finding starts on."""
+    data, root = yamlsafe.parse(text)
+    lines = []
+    if isinstance(root, yaml.MappingNode):
+        for name, value in root.value:
+            if name.value == "findings" and isinstance(value, yaml.SequenceNode):
+                lines = [node.start_mark.line + 1 for node in value.value]
+    return [data, lines]
+
+
+def load_evidence(
+    path: Path, references: set[str], pages: set[str], cache: Path | None = None
+) -> Evidence:
+    """Read and check the evidence file; raise listing every problem. The YAML
+    is parsed only when it has changed (hooks/buildcache.py; on disk in ``cache``)."""
     where = str(path)
     try:
-        data, root = yamlsafe.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data, lines = buildcache.kept(
+            "evidence", text, lambda: _parse(text), code=(__file__, yamlsafe.__file__), folder=cache
+        )
     except FileNotFoundError:
         raise EvidenceError(f"{where}: the evidence file does not exist.") from None
     except yaml.MarkedYAMLError as err:
@@ -178,7 +196,13 @@ def load_evidence(path: Path, references: set[str], pages: set[str]) -> Evidence
         ) from None
     if not isinstance(data, dict) or not {"conditions", "findings"} <= set(data):
         raise EvidenceError(f"{where}: needs two sections, 'conditions:' and 'findings:'.")
-    nodes = dict((k.value, v) for k, v in root.value)
+    if not isinstance(data["conditions"] or {}, dict) or not isinstance(
+        data["findings"] or [], list
+    ):
+        raise EvidenceError(
+            f"{where}: 'conditions:' must map keys to conditions ('neck: ...'), and "
+            "'findings:' must be a list of findings ('- condition: ...')."
+        )
     conditions, problems = data["conditions"] or {}, []
     for key, value in conditions.items():
         if not isinstance(value, dict) or not value.get("name") or not value.get("page"):
@@ -188,10 +212,7 @@ def load_evidence(path: Path, references: set[str], pages: set[str]) -> Evidence
                 f"{where}: condition '{key}' names page '{value['page']}', which does not exist"
             )
     findings = []
-    for number, (item, node) in enumerate(
-        zip(data["findings"] or [], nodes["findings"].value, strict=True), 1
-    ):
-        line = node.start_mark.line + 1
+    for number, (item, line) in enumerate(zip(data["findings"] or [], lines, strict=True), 1):
         if not isinstance(item, dict):
             problems.append(f"{where}:{line}: finding {number} must be a mapping ('- condition:')")
             continue
@@ -398,7 +419,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     path = Path(config.config_file_path).parent / config.extra.get("evidence", "data/evidence.yaml")
     references = set(config["dn_citations"].bibliography)
     pages = {f.src_uri for f in files.documentation_pages()}
-    config["dn_evidence"] = load_evidence(path, references, pages)
+    cache = Path(config.config_file_path).parent / ".cache" / "evidence"
+    config["dn_evidence"] = load_evidence(path, references, pages, cache)
     return files
 
 

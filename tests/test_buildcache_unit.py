@@ -3,6 +3,7 @@ shared between builds, and never a failure."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import buildcache
@@ -78,6 +79,15 @@ def test_a_failure_is_not_kept(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="bad input"):
             buildcache.kept("k", "s", fail, code=code(tmp_path), folder=tmp_path / "cache")
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_result_json_cannot_hold_is_used_not_kept(tmp_path: Path) -> None:
+    make, calls = counting({"day": datetime.date(2026, 1, 2)})
+    for _ in range(2):
+        result = buildcache.kept("k", "s", make, code=code(tmp_path), folder=tmp_path / "c")
+        assert result == {"day": datetime.date(2026, 1, 2)}
+    assert len(calls) == 2
+    assert not (tmp_path / "c").exists()
 
 
 def test_an_unwritable_folder_only_costs_time(tmp_path: Path) -> None:

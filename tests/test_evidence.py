@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+import buildcache
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -91,6 +92,40 @@ def test_load_evidence_names_line_and_finding(tmp_path: Path) -> None:
     )
     with pytest.raises(EvidenceError, match=r"names page 'conditions/neck-pain\.md', which does"):
         load_evidence(path, {"gattie2017"}, set())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "conditions: {}\nfindings:\n  neck: 1\n",
+        "conditions: [a, b]\nfindings: []\n",
+    ],
+)
+def test_load_evidence_wrong_shapes_are_explained(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "evidence.yaml"
+    path.write_text(text)
+    with pytest.raises(EvidenceError, match="must be a list of findings"):
+        load_evidence(path, set(), set())
+
+
+def test_load_evidence_lines_stay_right_when_the_parse_is_kept(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(buildcache, "_MEMORY", {})
+    path, cache = tmp_path / "evidence.yaml", tmp_path / "cache"
+    bad = {**GOOD, "estimate": -2.0}
+    path.write_text(
+        yaml.safe_dump({"conditions": CONDITIONS, "findings": [GOOD, bad]}, sort_keys=False)
+    )
+    messages = []
+    for _ in range(2):  # the second from .cache/, as in the next `mkdocs build`
+        with pytest.raises(EvidenceError) as err:
+            load_evidence(path, {"gattie2017"}, {"conditions/neck-pain.md"}, cache)
+        messages.append(str(err.value))
+        buildcache._MEMORY.clear()
+    assert list(cache.iterdir())
+    starts = [n for n, t in enumerate(path.read_text().splitlines(), 1) if t.startswith("- ")]
+    line = starts[1]
+    assert messages[0] == messages[1]
+    assert f"evidence.yaml:{line}: finding 2" in messages[1]
 
 
 def f(**changes) -> Finding:
