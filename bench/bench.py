@@ -4,7 +4,9 @@ same Markdown, measured side by side in one run. Run it with ``make bench``.
 It measures, and prints as Markdown tables:
 
 * build time: the full strict build with every hook against the default build
-  (median of several runs each), and synthetic sites of 250, 500 and 1,000
+  (median of several runs each, taken in turns so that a slow spell of the
+  machine falls on both), the first build of a fresh checkout (nothing in
+  ``.cache/`` yet), and synthetic sites of 250, 500 and 1,000
   pages made from the real ones, grouped in sub-sections, plus one of 1,000
   pages in a single flat section (the worst case for any theme's nav);
 * Lighthouse (mobile preset, Debian Chromium) on every page of both sites,
@@ -56,6 +58,10 @@ def build(project: Path, config: str, site: Path) -> float:
     """Seconds for one `mkdocs build` of ``config`` in ``project``."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_URL", None)
+    # Python keeps the hooks' bytecode in hooks/__pycache__, as pip did for
+    # every installed package, unless told not to; where it is told (some CI
+    # images and sandboxes), each build would compile every hook again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", str(site)],
@@ -86,8 +92,13 @@ def default_config(project: Path) -> str:
     return path.name
 
 
-def median_build(project: Path, config: str, site: Path, runs: int) -> float:
-    return statistics.median(build(project, config, site) for _ in range(runs))
+def builds_in_turn(project: Path, configs: list[tuple[str, Path]], runs: int) -> list[list[float]]:
+    """``runs`` build times for each (config, site), the configs in turn."""
+    times: list[list[float]] = [[] for _ in configs]
+    for _ in range(runs):
+        for (config, site), out in zip(configs, times, strict=True):
+            out.append(build(project, config, site))
+    return times
 
 
 def synthetic_project(n_pages: int, dest: Path, flat: bool = False) -> Path:
@@ -239,7 +250,7 @@ def first_load(result: dict) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="builds per configuration (3)")
+    parser.add_argument("--runs", type=int, default=5, help="builds per configuration (5)")
     parser.add_argument("--scale", default="250,500,1000", help="synthetic site sizes")
     parser.add_argument(
         "--flat",
@@ -261,10 +272,15 @@ def main() -> int:
     ours_site, default_site = work / "ours", work / "default"
     default_cfg = default_config(ROOT)
     try:
-        ours_t = median_build(ROOT, "mkdocs.yml", ours_site, args.runs)
-        default_t = median_build(ROOT, default_cfg, default_site, args.runs)
+        ours_runs, default_runs = builds_in_turn(
+            ROOT, [("mkdocs.yml", ours_site), (default_cfg, default_site)], args.runs
+        )
     finally:
         (ROOT / default_cfg).unlink(missing_ok=True)
+    ours_t, default_t = statistics.median(ours_runs), statistics.median(default_runs)
+    # A copy without .cache/: what CI's build and a fresh checkout's first cost.
+    fresh = synthetic_project(0, work / "fresh")
+    fresh_t = build(fresh, "mkdocs.yml", work / "fresh-out")
 
     scale = []
     sizes = [(int(x), False) for x in args.scale.split(",") if x]
@@ -369,9 +385,13 @@ def main() -> int:
         "",
         "| Build | Pages | Seconds |",
         "| --- | --- | --- |",
-        f"| default Material (median of {args.runs}) | {len(default)} | {default_t:.2f} |",
-        f"| this site, strict, all hooks (median of {args.runs}) | {len(ours)} | {ours_t:.2f} |",
+        f"| default Material (median of {args.runs}; range) | {len(default)} | "
+        f"{default_t:.2f} ({min(default_runs):.2f}–{max(default_runs):.2f}) |",
+        f"| this site, strict, all hooks (median of {args.runs}; range) | {len(ours)} | "
+        f"{ours_t:.2f} ({min(ours_runs):.2f}–{max(ours_runs):.2f}) |",
         f"| ratio | | {ours_t / default_t:.2f} |",
+        f"| this site, first build of a fresh checkout (no `.cache/`) | {len(ours)} | "
+        f"{fresh_t:.2f} (ratio {fresh_t / default_t:.2f} to the default's median) |",
     ]
     for n, flat, t, d in scale:
         shape = "flat nav" if flat else "nested nav"
