@@ -66,8 +66,8 @@ def test_policy_goes_first_in_head() -> None:
         # As a browser reads them: a handler after "/", a scheme spelt with
         # character references, tabs or line breaks.
         ("<svg/onload=alert(1)>", "'onload=' event handler"),
-        ('<a href="java&#115;cript&colon;alert(1)">a</a>', "a 'javascript:' link"),
-        ('<a href="jav&#x09;ascript:alert(1)">a</a>', "a 'javascript:' link"),
+        ('<a href="java&#115;cript&colon;x">a</a>', "a 'javascript:' link"),  # codespell:ignore
+        ('<a href="jav&#x09;ascript:x">a</a>', "a 'javascript:' link"),  # codespell:ignore
         ('<a href="jav\tascript:alert(1)">a</a>', "a 'javascript:' link"),
         ('<a href="vb\nscript:x">a</a>', "a 'vbscript:' link"),
         ('<a href="da&#116;a:text/html,x">a</a>', "a 'data:' link"),
