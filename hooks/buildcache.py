@@ -26,6 +26,12 @@ _MEMORY: dict[str, str] = {}
 _MEMORY_LIMIT = 16  # a few sources a site: nothing piles up across rebuilds
 
 
+def folder(config_file: str, name: str) -> Path:
+    """``.cache/<name>`` next to the project's mkdocs.yml (``config_file``):
+    where every hook keeps what it makes between builds."""
+    return Path(config_file).parent / ".cache" / name
+
+
 def key(kind: str, source: str, code: tuple[str, ...]) -> str:
     """The name a result is kept under: ``kind`` and a hash of ``source`` and
     of the files ``code`` (the modules that make the result)."""

@@ -497,7 +497,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         "bibliography", "data/bibliography.yaml"
     )
     bibliography = load_bibliography(
-        path, Path(config.config_file_path).parent / ".cache" / "bibliography"
+        path, buildcache.folder(config.config_file_path, "bibliography")
     )
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
     index = CitationIndex(bibliography, scan_citations(sources, bibliography))

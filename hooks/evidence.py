@@ -419,7 +419,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     path = Path(config.config_file_path).parent / config.extra.get("evidence", "data/evidence.yaml")
     references = set(config["dn_citations"].bibliography)
     pages = {f.src_uri for f in files.documentation_pages()}
-    cache = Path(config.config_file_path).parent / ".cache" / "evidence"
+    cache = buildcache.folder(config.config_file_path, "evidence")
     config["dn_evidence"] = load_evidence(path, references, pages, cache)
     return files
 

@@ -482,7 +482,7 @@ def write(build: Build) -> Path | None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    cache = Path(config.config_file_path).parent / ".cache" / "stylesheets"
+    cache = buildcache.folder(config.config_file_path, "stylesheets")
     config[KEY] = Build(Path(config.site_dir), cache)
     return config
 

@@ -14,6 +14,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import buildcache
 import jinja2
 from mkdocs.plugins import event_priority
 
@@ -54,5 +55,5 @@ def keep_compiled(env: jinja2.Environment, root: Path) -> None:
 # Before any plugin renders a template with the environment.
 @event_priority(100)
 def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    keep_compiled(env, Path(config.config_file_path).parent / ".cache" / "templates")
+    keep_compiled(env, buildcache.folder(config.config_file_path, "templates"))
     return env

@@ -101,3 +101,8 @@ def test_memory_stays_small(tmp_path: Path) -> None:
     for n in range(100):
         buildcache.kept("k", str(n), lambda n=n: n, code=code(tmp_path), folder=None)
     assert len(buildcache._MEMORY) <= buildcache._MEMORY_LIMIT
+
+
+def test_every_hook_keeps_its_results_beside_mkdocs_yml(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    assert buildcache.folder(str(config), "evidence") == tmp_path / ".cache" / "evidence"
