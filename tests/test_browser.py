@@ -106,6 +106,40 @@ def test_palette_toggle_switches_and_is_remembered(context, site_url: str) -> No
     assert scheme() == "slate", "the dark palette was not kept on another page"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_browser_chrome_follows_the_palette_without_a_meta_tag(
+    browser, site_url: str, scheme: str
+) -> None:
+    """The theme's <meta name="color-scheme"> restyled the whole page on each
+    load (hooks/theme_script.py); the root's color-scheme does its work."""
+    ctx = browser.new_context(color_scheme=scheme)
+    try:
+        page = ctx.new_page()
+        goto(page, site_url + "references/")
+
+        def state() -> tuple[str, str, int]:
+            return page.evaluate(
+                "[document.body.dataset.mdColorScheme,"
+                " getComputedStyle(document.documentElement).colorScheme,"
+                " document.querySelectorAll('meta[name=color-scheme]').length]"
+            )
+
+        expected = {"default": "normal", "slate": "dark"}
+        body, root, metas = state()
+        assert metas == 0, "the theme's script still adds <meta name=color-scheme>"
+        assert body == {"light": "default", "dark": "slate"}[scheme]
+        assert root == expected[body]
+        # Switching palette by hand: the root follows.
+        for _ in range(2):  # system -> light -> dark
+            page.locator("form[data-md-component='palette'] label:visible").first.click()
+            if (switched := state()[0]) != body:
+                break
+        switched, root, metas = state()
+        assert switched != body and root == expected[switched] and metas == 0
+    finally:
+        ctx.close()
+
+
 def test_no_request_leaves_the_machine(context, site_url: str) -> None:
     page = context.new_page()
     goto(page, site_url)
