@@ -377,7 +377,8 @@ def format_entry(entry: Entry) -> str:
             details += f"({esc(str(d['issue']))})"
     if d.get("page"):
         details += f":{esc(str(d['page']))}"
-    parts.append(f"<em>{esc(str(source))}</em>. {details}." if source else f"{details}.")
+    details += "" if details.endswith(".") else "."  # "n.d." takes no second full stop
+    parts.append(f"<em>{esc(str(source))}</em>. {details}" if source else details)
     links = []
     if d.get("DOI"):
         doi = esc(str(d["DOI"]))

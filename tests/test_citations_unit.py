@@ -149,6 +149,7 @@ def test_format_entry_links_doi_and_pubmed(bib: dict[str, Entry]) -> None:
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/28158962/"' in html
     web = format_entry(bib["whond"])
     assert "n.d." in web and 'href="https://www.who.int/example"' in web
+    assert "n.d.." not in web
     assert "(accessed 2026-11-22)" in web
 
 
