@@ -446,7 +446,11 @@ def render_page(
 
     items = "\n".join(f'<li id="ref-{k}">{bibliography[k].formatted}</li>' for k in order)
     out.append("\n\n## References { #references data-search-exclude }\n\n")
-    out.append(block(f'<ol class="dn-references" data-search-exclude>\n{items}\n</ol>\n'))
+    # role="list": the stylesheet draws the numbers itself (list-style: none),
+    # which makes Safari stop announcing a list without it.
+    out.append(
+        block(f'<ol class="dn-references" role="list" data-search-exclude>\n{items}\n</ol>\n')
+    )
     return "".join(out), order
 
 
@@ -477,7 +481,7 @@ def render_bibliography_page(
             f'<li id="ref-{entry.key}">{entry.formatted}'
             f'<br><span class="dn-cited-on">Cited on: {back}</span></li>'
         )
-    listing = '<ol class="dn-bibliography">\n' + "\n".join(items) + "\n</ol>"
+    listing = '<ol class="dn-bibliography" role="list">\n' + "\n".join(items) + "\n</ol>"
     return markdown.replace(BIBLIOGRAPHY_MARKER, block(listing))
 
 

@@ -213,3 +213,42 @@ def test_the_page_paints_before_the_theme_script_loads(context, site_url: str) -
     )
     assert paint < fetched, (paint, fetched)
     assert search(page, "needle").count() > 0
+
+
+def test_reference_lists_skip_work_off_screen_but_keep_numbers_and_deep_links(
+    context, site_url: str
+) -> None:
+    """Reference entries off screen are not laid out until needed
+    (content-visibility, docs/stylesheets/extra.css); their numbers are drawn
+    inside each entry, where that containment does not clip them, and a link
+    to the last entry still brings it into view."""
+    page = context.new_page()
+    page.set_viewport_size({"width": 412, "height": 823})
+    goto(page, site_url + "references/")
+    entries = page.locator("ol.dn-bibliography[role=list] > li")
+    count = entries.count()
+    assert count > 100
+    geometry = entries.nth(count - 1).evaluate(
+        """li => { const s = getComputedStyle(li), n = getComputedStyle(li, '::before');
+          return [s.contentVisibility, parseFloat(s.paddingLeft), parseFloat(n.marginLeft),
+                  parseFloat(n.minWidth), n.content,
+                  getComputedStyle(li.parentElement).listStyleType]; }"""
+    )
+    visibility, padding, margin, width, content, list_style = geometry
+    assert visibility == "auto"
+    assert content.startswith("counter(") and list_style == "none"
+    # The number starts at the padding's left edge, inside the entry's box.
+    assert margin == -padding and width >= padding > 0
+
+    last = entries.nth(count - 1).get_attribute("id")
+    goto(page, f"{site_url}references/#{last}")
+    page.wait_for_timeout(500)
+    top, bottom = page.evaluate(
+        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return [r.top, r.bottom]; }",
+        last,
+    )
+    assert 0 <= top < 823 and bottom > top, (top, bottom)
+
+    page.emulate_media(media="print")
+    assert entries.first.evaluate("li => getComputedStyle(li).contentVisibility") == "visible"
