@@ -10,11 +10,12 @@ So external scripts are not in the page as tags. A small inline loader waits
 until the document is parsed and the browser reports its first contentful
 paint (or, where it cannot, a second after the load event), lets one more
 frame pass, then adds the scripts one after another, in their order on the
-page. The bundle starts itself on DOMContentLoaded,
-which has passed by then, so the loader fires it again for the bundle once
-the scripts are in, and then ``dn:scripts-loaded`` for inline code that
-needs them (hooks/lightbox.py). Nothing else on these pages listens for
-DOMContentLoaded. Until the bundle runs, links, the navigation drawer and
+page. The bundle starts itself on DOMContentLoaded, which has passed by
+then, so the loader fires it again for the bundle once the scripts are in,
+and then ``dn:scripts-loaded`` for inline code that needs them
+(hooks/lightbox.py), each in a task of its own, so that the theme's start-up
+and the lightbox's do not make one long task. Nothing else on these pages
+listens for DOMContentLoaded. Until the bundle runs, links, the navigation drawer and
 the table of contents work (they are plain HTML); search and the palette
 switch wait for it.
 
@@ -52,8 +53,9 @@ LOADER = (
     ".then(async()=>{for(const src of s)await new Promise(r=>{"
     "const e=document.createElement('script');e.src=src;e.onload=e.onerror=r;"
     "document.body.append(e)});"
-    "document.dispatchEvent(new Event('DOMContentLoaded'));"
-    f"document.dispatchEvent(new Event('{EVENT}'))}})}})()"
+    "const next=()=>new Promise(r=>setTimeout(r));"
+    "await next();document.dispatchEvent(new Event('DOMContentLoaded'));"
+    f"await next();document.dispatchEvent(new Event('{EVENT}'))}})}})()"
 )
 
 
