@@ -2,7 +2,7 @@
 
 The policy allows only the site's own scripts, styles, images, fonts, fetches
 and workers, and nothing from any other host. Material writes a few small
-inline scripts (palette, tabs and scope set-up; the lightbox's options) whose
+inline scripts (palette and scope set-up; the lightbox's options) whose
 text differs with the page's depth, so instead of 'unsafe-inline' each page's
 policy lists the SHA-256 hash of exactly the inline scripts it carries.
 JSON data blocks (``application/json``, ``application/ld+json``) are not run
