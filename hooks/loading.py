@@ -15,9 +15,9 @@ then, so the loader fires it again for the bundle once the scripts are in,
 and then ``dn:scripts-loaded`` for inline code that needs them
 (hooks/lightbox.py), each in a task of its own, so that the theme's start-up
 and the lightbox's do not make one long task. Nothing else on these pages
-listens for DOMContentLoaded. Until the bundle runs, links, the navigation drawer and
-the table of contents work (they are plain HTML); search and the palette
-switch wait for it.
+listens for DOMContentLoaded. Until the bundle runs, links, the navigation
+drawer and the table of contents work (they are plain HTML); search and the
+palette switch wait for it.
 
 Hand-written because neither Material nor a plugin offers it; the base
 template names the bundle by its content hash, so the tags are rewritten in

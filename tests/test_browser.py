@@ -132,7 +132,7 @@ def test_the_browser_chrome_follows_the_palette_without_a_meta_tag(
         # Switching palette by hand: the root follows.
         for _ in range(2):  # system -> light -> dark
             page.locator("form[data-md-component='palette'] label:visible").first.click()
-            if (switched := state()[0]) != body:
+            if state()[0] != body:
                 break
         switched, root, metas = state()
         assert switched != body and root == expected[switched] and metas == 0
