@@ -204,10 +204,9 @@ def _check_bibliography(text: str, where: str) -> list[Entry]:
     try:
         data, root = yamlsafe.parse(text)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = f":{mark.line + 1}" if mark else ""
+        line, what = yamlsafe.describe_error(err)
         raise CitationError(
-            f"{where}{line}: the bibliography is not valid YAML ({err.problem}). "
+            f"{where}{f':{line}' if line else ''}: the bibliography is not valid YAML ({what}). "
             "Check the indentation and quotes on this line and the one before."
         ) from None
     if not isinstance(root, yaml.SequenceNode) or not isinstance(data, list):

@@ -189,10 +189,10 @@ def load_evidence(
     except FileNotFoundError:
         raise EvidenceError(f"{where}: the evidence file does not exist.") from None
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = f":{mark.line + 1}" if mark else ""
+        line, what = yamlsafe.describe_error(err)
         raise EvidenceError(
-            f"{where}{line}: not valid YAML ({err.problem}); check indentation and quotes."
+            f"{where}{f':{line}' if line else ''}: not valid YAML ({what}); "
+            "check indentation and quotes."
         ) from None
     if not isinstance(data, dict) or not {"conditions", "findings"} <= set(data):
         raise EvidenceError(f"{where}: needs two sections, 'conditions:' and 'findings:'.")

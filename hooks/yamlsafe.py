@@ -31,6 +31,39 @@ def _timestamp(loader: Loader, node: yaml.ScalarNode) -> Any:
 Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+# PyYAML's names for what was left open, in a contributor's words.
+_OPENED = {
+    "a quoted scalar": "a quote",
+    "a flow sequence": "a '[' list",
+    "a flow mapping": "a '{' mapping",
+    "a block scalar": "a '|' or '>' text block",
+}
+
+
+def _opened(context: str | None) -> str:
+    for prefix in ("while scanning ", "while parsing "):
+        context = (context or "").removeprefix(prefix)
+    return _OPENED.get(context, context or "something")
+
+
+def describe_error(err: yaml.MarkedYAMLError, first_line: int = 1) -> tuple[int | None, str]:
+    """Where a YAML error is (a line of the file, given the file line of the
+    text's first line) and what it is, in words: the one way every hook
+    reports invalid YAML.
+
+    PyYAML places an unclosed quote or bracket at the end of the text, where
+    it gave up; the line to fix is where the quote or bracket opened."""
+    problem, context = err.problem_mark, err.context_mark
+    what = err.problem or "invalid YAML"
+    if context is not None and (problem is None or "end of stream" in what):
+        return first_line + context.line, f"{_opened(err.context)} that is never closed"
+    if problem is None:
+        return None, what
+    if context is not None and context.line != problem.line:
+        what += f"; {_opened(err.context)} opened at line {first_line + context.line}"
+    return first_line + problem.line, what
+
+
 def parse(text: str) -> tuple[Any, yaml.Node | None]:
     """The data in ``text`` and its node tree (for line numbers), from one parse.
 
