@@ -73,6 +73,7 @@ lock: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet uv==0.13.8
 	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.2 requirements.in -o requirements.txt
 	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.2 requirements-dev.in -o requirements-dev.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.2 requirements-audit.in -o requirements-audit.txt
 
 clean:
 	rm -rf site .pytest_cache

@@ -1,5 +1,6 @@
 """The GitHub Actions workflows are valid and pass zizmor's security audit,
-and CI runs exactly the README's test command."""
+CI runs exactly the README's test command, and the weekly workflow audits the
+hashed lock files with pip-audit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -49,3 +51,42 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_weekly_workflow_audits_both_lock_files_with_hashed_pip_audit() -> None:
+    """The scheduled workflow installs pip-audit from its own hashed lock and
+    audits both hashed locks without resolving anything (the audit needs a
+    network, so it runs there and never in the tests)."""
+    text = (ROOT / ".github" / "workflows" / "scheduled.yml").read_text(encoding="utf-8")
+    jobs = yaml.safe_load(text)["jobs"]
+    audit_jobs = [
+        job
+        for job in jobs.values()
+        if any("-r requirements-audit.txt" in step.get("run", "") for step in job["steps"])
+    ]
+    assert audit_jobs, "no job in scheduled.yml installs from requirements-audit.txt"
+    job = audit_jobs[0]
+    assert job["permissions"] == {"contents": "read"}
+    assert "timeout-minutes" in job
+    # Each step's commands on one line, continuation lines joined.
+    runs = [" ".join(step.get("run", "").replace("\\\n", " ").split()) for step in job["steps"]]
+    install = next(run for run in runs if "-r requirements-audit.txt" in run)
+    assert re.search(r"pip install .*--require-hashes", install), install
+    audit = next((run for run in runs if re.search(r"pip-audit\"? --", run)), "")
+    # The pip-audit command alone: up to its redirection or `||`.
+    command = re.search(r"pip-audit\"?( --[^|>]*)", audit)
+    assert command, "no step of the job runs pip-audit"
+    for flag in (
+        "--require-hashes",
+        "--disable-pip",
+        "-r requirements.txt",
+        "-r requirements-dev.txt",
+    ):
+        assert flag in command[1], f"pip-audit is not run with {flag}: {command[0]}"
+    assert "$GITHUB_STEP_SUMMARY" in audit, "the findings are not written to the job summary"
+    # pip-audit itself is pinned exactly, and locked with hashes.
+    assert re.search(
+        r"^pip-audit==\d", (ROOT / "requirements-audit.in").read_text(encoding="utf-8"), re.M
+    )
+    lock = (ROOT / "requirements-audit.txt").read_text(encoding="utf-8")
+    assert re.search(r"^pip-audit==\S+ \\\n\s+--hash=sha256:[0-9a-f]{64}", lock, re.M)
