@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import markdown
+import markupsafe
 from mkdocs.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -130,7 +131,11 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
         )
     path = Path(config.config_file_path).parent / settings["notice"]
     page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
-    env.globals["disclaimer_notice"] = render_notice(load_notice(path), page_urls, str(path))
+    # Markup: made here from the checked notice, printed as HTML by the
+    # template, which escapes everything else.
+    env.globals["disclaimer_notice"] = markupsafe.Markup(
+        render_notice(load_notice(path), page_urls, str(path))
+    )
     return env
 
 

@@ -29,6 +29,7 @@ import argparse
 import calendar
 import datetime as dt
 import difflib
+import html
 import logging
 import re
 import sys
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import markupsafe
 import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
@@ -55,7 +57,18 @@ EDITORIAL_TEAM = "editorial-team"
 REQUIRED = ("title", "description", "audience", "last_reviewed", "next_review", "reviewed_by")
 # Material's own front matter that pages may use. Not "template": a page must
 # not swap its template (and with it the medical disclaimer).
-OPTIONAL = ("hide", "search", "tags", "icon", "status", "subtitle", "search_terms")
+# Not "icon" or "status" either: the theme prints them into an include path
+# and a class attribute, and this site uses neither.
+OPTIONAL = ("hide", "search", "tags", "subtitle", "search_terms")
+# What Material's templates look for in ``hide:`` (base.html, partials/*.html).
+HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
+# Markup in a field that must be plain text: a tag, or a character reference
+# (which the theme would print as the character it stands for).
+MARKUP = re.compile(r"[<>]|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I)
+PLAIN_TEXT_HELP = (
+    "Write plain words: no '<' or '>' (write 'less than', 'more than' or 'to'), "
+    "and no character references such as '&amp;' (type the character itself)."
+)
 CITATION = re.compile(r"\[@[a-z0-9]")
 DUE_SOON_DAYS = 60
 
@@ -87,18 +100,36 @@ def parse_front_matter(text: str, where: str) -> FrontMatter:
     try:
         meta, root = yamlsafe.parse(block)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = 1 + (mark.line + 1 if mark else 1)
+        line, what = yamlsafe.describe_error(err, first_line=2)
         raise MetadataError(
-            f"{where}:{line}: the front matter is not valid YAML ({err.problem}). Check the "
-            "indentation, and put text with a colon in quotes."
+            f"{where}:{line or 2}: the front matter is not valid YAML ({what}). Check the "
+            "indentation and quotes, and put text with a colon in quotes."
         ) from None
     if not isinstance(meta, dict) or not isinstance(root, yaml.MappingNode):
         raise MetadataError(
             f"{where}:2: the front matter must be 'field: value' lines, e.g. 'title: Neck pain'."
         )
-    lines = {k.value: k.start_mark.line + 2 for k, _ in root.value}
-    return FrontMatter(meta, lines)
+    return FrontMatter(meta, node_lines(root, first_line=2))
+
+
+def node_lines(root: yaml.MappingNode, first_line: int) -> dict[str, int]:
+    """The file line of each field and of the items in its lists
+    (``reviewed_by[0].name``, ``search_terms[2]``), so a problem in one
+    item is reported where it is."""
+    lines = {}
+    for key, value in root.value:
+        name = str(key.value)
+        lines[name] = first_line + key.start_mark.line
+        if isinstance(value, yaml.SequenceNode):
+            for i, item in enumerate(value.value):
+                lines[f"{name}[{i}]"] = first_line + item.start_mark.line
+                if isinstance(item, yaml.MappingNode):
+                    for k, v in item.value:
+                        lines[f"{name}[{i}].{k.value}"] = first_line + v.start_mark.line
+        elif isinstance(value, yaml.MappingNode):
+            for k, v in value.value:
+                lines[f"{name}.{k.value}"] = first_line + v.start_mark.line
+    return lines
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -125,6 +156,8 @@ def check_front_matter(fm: FrontMatter, where: str, cites: bool) -> list[str]:
             hint = f" Did you mean '{near[0]}'?" if near else ""
             if name == "template":
                 hint = " Pages may not change their template: it carries the medical disclaimer."
+            if name in ("icon", "status"):
+                hint = " This site does not use it: remove it."
             problems.append(f"{at(name)}: unknown front matter field '{name}'.{hint}")
 
     title, description = meta.get("title"), meta.get("description")
@@ -169,6 +202,15 @@ def check_front_matter(fm: FrontMatter, where: str, cites: bool) -> list[str]:
     if "last_reviewed" in dates and dates["last_reviewed"] > dt.date.today():
         problems.append(f"{at('last_reviewed')}: 'last_reviewed' is in the future.")
 
+    for name, value in plain_text_values(meta):
+        found = MARKUP.search(value)
+        if found:
+            problems.append(
+                f"{where}:{fm.lines.get(name, fm.lines.get(name.split('[')[0], 1))}: "
+                f"'{name}' must be plain text, but it has {found.group(0)!r}. {PLAIN_TEXT_HELP}"
+            )
+    problems += _check_theme_fields(meta, at)
+
     terms = meta.get("search_terms")
     if terms is not None and not (
         isinstance(terms, list) and terms and all(isinstance(t, str) and t.strip() for t in terms)
@@ -194,6 +236,67 @@ def check_front_matter(fm: FrontMatter, where: str, cites: bool) -> list[str]:
             problems.append(
                 f"{at('reviewed_by')}: 'reviewed_by' is {reviewers!r}. {_HELP['reviewed_by']}"
             )
+    return problems
+
+
+def plain_text_values(meta: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every text in the front matter that reaches a built page, named as
+    :func:`node_lines` names its line. All of it is plain text: the theme
+    prints some of it unescaped (the title in <title>, the nav and the
+    header; subtitles in the nav), and search results show the rest as HTML."""
+    out = []
+    for name in ("title", "description", "subtitle"):
+        if isinstance(meta.get(name), str):
+            out.append((name, meta[name]))
+    for name in ("tags", "search_terms"):
+        if isinstance(meta.get(name), list):
+            out += [(f"{name}[{i}]", v) for i, v in enumerate(meta[name]) if isinstance(v, str)]
+    if isinstance(meta.get("reviewed_by"), list):
+        for i, reviewer in enumerate(meta["reviewed_by"]):
+            if isinstance(reviewer, dict):
+                out += [
+                    (f"reviewed_by[{i}].{k}", v) for k, v in reviewer.items() if isinstance(v, str)
+                ]
+    return out
+
+
+def _check_theme_fields(meta: dict[str, Any], at: Any) -> list[str]:
+    """Problems with the optional fields the theme reads: ``hide``, ``search``,
+    ``tags`` and ``subtitle``. The theme ignores values it does not know, so
+    a misspelt one would do nothing without a word."""
+    problems = []
+    hide = meta.get("hide")
+    if hide is not None:
+        values = hide if isinstance(hide, list) else [hide]
+        unknown = [v for v in values if v not in HIDE_VALUES]
+        if not isinstance(hide, list) or unknown:
+            problems.append(
+                f"{at('hide')}: 'hide' must be a list of {', '.join(HIDE_VALUES)}"
+                f"{f'; {unknown[0]!r} is not one of them' if unknown else ''}, "
+                "e.g. 'hide: [toc]'. The medical disclaimer cannot be hidden."
+            )
+    search = meta.get("search")
+    if search is not None:
+        ok = isinstance(search, dict) and set(search) <= {"boost", "exclude"}
+        boost, exclude = (search.get("boost"), search.get("exclude")) if ok else (None, None)
+        ok = ok and (boost is None or (isinstance(boost, int | float) and boost > 0))
+        ok = ok and (exclude is None or isinstance(exclude, bool))
+        if not ok:
+            problems.append(
+                f"{at('search')}: 'search' takes 'boost:' (a number above 0, e.g. 1.5) "
+                "or 'exclude: true', e.g. 'search: {boost: 2}'."
+            )
+    for name in ("tags", "subtitle"):
+        value = meta.get(name)
+        if value is None:
+            continue
+        ok = isinstance(value, str) and value.strip()
+        if name == "tags":
+            ok = isinstance(value, list) and all(isinstance(t, str) and t.strip() for t in value)
+        if not ok:
+            example = "tags: [Neck pain]" if name == "tags" else "subtitle: For patients"
+            kind = "a list of tags" if name == "tags" else "text"
+            problems.append(f"{at(name)}: '{name}' must be {kind}, e.g. '{example}'.")
     return problems
 
 
@@ -225,6 +328,12 @@ def check_pages(sources: dict[str, str], docs_label: str = "docs") -> dict[str, 
             problems.append(str(err))
             continue
         problems += check_front_matter(fm, where, cites_sources(text))
+        problems += [
+            f"{where}:{line}: a '# heading' (a level-1 heading) in the page. The page's "
+            "title is its front matter 'title', which the build puts at the top; make this "
+            "a '## heading', or change 'title:' if the title should read differently."
+            for line in h1_lines(text)
+        ]
         parsed[src_uri] = fm
     if problems:
         raise MetadataError("page metadata problems:\n" + "\n".join(problems))
@@ -308,13 +417,47 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+# Level-1 headings in Markdown: "# Title", a line underlined with "=", or
+# raw <h1>. Lines inside fenced code are skipped.
+ATX_H1 = re.compile(r"^\s*#(?:[ \t]|$)")
+SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+HTML_H1 = re.compile(r"<h1[\s>]", re.I)
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def h1_lines(text: str) -> list[int]:
+    """The lines of ``text`` (a page's whole source) that make a level-1
+    heading: the title comes from front matter, so that the visible heading,
+    <title> and the structured data say the same."""
+    match = FRONT_MATTER.match(text)
+    start = text.count("\n", 0, match.end()) if match else 0
+    lines, fence, previous = [], None, ""
+    for number, line in enumerate(text.splitlines()[start:], start + 1):
+        opened = FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        elif ATX_H1.match(line) or HTML_H1.search(line):
+            lines.append(number)
+        elif SETEXT_H1.match(line) and previous.strip() and not previous.startswith("    "):
+            lines.append(number - 1)
+        previous = line
+    return lines
+
+
+# Python-Markdown's backslash escapes: the title reads as written, not as
+# Markdown ("*", "_", "[@key]" and "{#id}" stay text).
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
 def title_heading(markdown: str, title: str) -> str:
-    """Start the page with its front matter title as the H1, unless it has one.
+    """The page's Markdown with its front matter title as the H1.
 
     Without it Material prints the nav label ("Home") as the H1."""
-    if re.match(r"\s*# ", markdown):
-        return markdown
-    return f"# {title}\n\n{markdown}"
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", title)
+    return f"# {escaped}\n\n{markdown}"
 
 
 AUDIENCE_TAGS = {
@@ -342,6 +485,13 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         "next_iso": meta["next_review"].isoformat(),
         "by": reviewer_names(meta),
     }
+    # Material's base.html prints the description into an attribute without
+    # escaping it; escaped here (as Markup, which templates that escape leave
+    # alone), a quote in it cannot end the attribute.
+    # Apostrophes stay as they are: every attribute is double-quoted.
+    page.meta["description"] = markupsafe.Markup(
+        html.escape(meta["description"], quote=False).replace('"', "&quot;")
+    )
     # The sitemap's <lastmod>: when the page's content was last reviewed.
     page.update_date = meta["last_reviewed"].isoformat()
     if review_status(meta, dt.date.today(), within=-1) == "overdue":

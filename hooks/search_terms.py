@@ -14,6 +14,7 @@ this field is for spellings a page should not print.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,9 @@ def add_terms(index: dict, terms: dict[str, list[str]]) -> dict:
     for doc in index["docs"]:
         extra = terms.get(doc["location"])
         if extra:
-            doc["text"] = f"{doc['text']} {' '.join(extra)}".strip()
+            # The index's text is HTML (search results show it as such).
+            words = " ".join(html.escape(term, quote=False) for term in extra)
+            doc["text"] = f"{doc['text']} {words}".strip()
     return index
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import markupsafe
+
 # MkDocs puts the hooks folder on sys.path, so sibling hooks import by name.
 from citations import year_of
 
@@ -114,17 +116,21 @@ def on_page_context(
     context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
     meta = config["dn_metadata"][page.file.src_uri].meta
-    page.meta["dn_jsonld"] = to_script_json(
-        page_ld(
-            title=meta["title"],
-            description=meta["description"],
-            url=page.canonical_url,
-            audience=meta["audience"],
-            last_reviewed=meta["last_reviewed"].isoformat(),
-            reviewed_by=meta["reviewed_by"],
-            references=page.meta.get("dn_references", []),
-            site_name=config.site_name,
-            site_url=config.site_url,
+    # Markup: to_script_json makes it safe inside <script>, where HTML
+    # escaping would break the JSON.
+    page.meta["dn_jsonld"] = markupsafe.Markup(
+        to_script_json(
+            page_ld(
+                title=meta["title"],
+                description=meta["description"],
+                url=page.canonical_url,
+                audience=meta["audience"],
+                last_reviewed=meta["last_reviewed"].isoformat(),
+                reviewed_by=meta["reviewed_by"],
+                references=page.meta.get("dn_references", []),
+                site_name=config.site_name,
+                site_url=config.site_url,
+            )
         )
     )
     return context

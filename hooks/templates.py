@@ -23,6 +23,35 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
 
 
+class OwnTemplates:
+    """Jinja's ``autoescape`` for the project's own templates (the files in
+    ``overrides/``), so every value they print is escaped unless it is
+    Markup made by a hook. The theme's templates print HTML that MkDocs and
+    the Markdown extensions made (page content, nav titles) as it is, so they
+    keep the theme's setting; the values they print from front matter are
+    checked as plain text (hooks/metadata.py).
+
+    A class, not a function: its repr names the templates, which keeps the
+    compiled-template folder the same from one build to the next."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = frozenset(names)
+
+    def __call__(self, name: str | None) -> bool:
+        return name in self.names
+
+    def __repr__(self) -> str:
+        return f"OwnTemplates({sorted(self.names)})"
+
+
+def own_templates(custom_dir: str | None) -> OwnTemplates:
+    """The templates in ``custom_dir`` (``theme.custom_dir``), by the names
+    the theme's loader knows them by."""
+    root = Path(custom_dir) if custom_dir else None
+    names = {p.relative_to(root).as_posix() for p in root.rglob("*.html")} if root else set()
+    return OwnTemplates(names)
+
+
 def cache_folder(env: jinja2.Environment, root: Path) -> Path:
     """Where ``env``'s compiled templates go: one folder per kind of environment."""
     options = (
@@ -55,5 +84,6 @@ def keep_compiled(env: jinja2.Environment, root: Path) -> None:
 # Before any plugin renders a template with the environment.
 @event_priority(100)
 def on_env(env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    env.autoescape = own_templates(config.theme.custom_dir)
     keep_compiled(env, buildcache.folder(config.config_file_path, "templates"))
     return env

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from metadata import (
     audience_tags,
     check_front_matter,
     check_pages,
+    h1_lines,
     main,
     parse_front_matter,
     review_report,
@@ -143,9 +145,99 @@ def test_review_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["--docs", str(tmp_path)]) == 2
 
 
-def test_title_heading() -> None:
+def test_title_heading_reads_as_written() -> None:
     assert title_heading("Text.", "Neck pain") == "# Neck pain\n\nText."
-    assert title_heading("# Own title\n\nText.", "Neck pain") == "# Own title\n\nText."
+    import markdown
+
+    title = "Neck *pain* [@key] (TMD) {#x}"
+    heading = markdown.markdown(title_heading("", title), extensions=["attr_list"])
+    assert heading == f"<h1>{title}</h1>"
+
+
+def test_unclosed_quote_is_reported_where_it_opens() -> None:
+    bad = GOOD.replace("title: Neck pain", 'title: "Neck pain')
+    with pytest.raises(MetadataError, match=r"docs/p\.md:2: .*a quote that is never closed"):
+        fm(bad)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "line"),
+    [
+        ("title", "Neck <b>pain</b>", 2),
+        ("description", 'Neck pain"> <script>alert(1)</script> <meta x="' + "x" * 30, 3),
+        ("description", "Neck pain &lt;script&gt; and more words to make it fifty characters", 3),
+    ],
+)
+def test_markup_in_a_plain_text_field_is_named_at_its_line(field, value, line) -> None:
+    text = re.sub(rf"^{field}: .*$", f"{field}: '{value}'", GOOD, count=1, flags=re.M)
+    found = problems(text)
+    assert any(
+        p.startswith(f"docs/p.md:{line}: '{field}' must be plain text") and "no '<'" in p
+        for p in found
+    ), found
+
+
+def test_each_reviewer_field_is_plain_text_at_its_own_line() -> None:
+    text = GOOD.replace(
+        "reviewed_by: editorial-team",
+        "reviewed_by:\n  - name: Ann\n    profession: Physio\n"
+        "  - name: 'Bo <img src=x onerror=\"alert(2)\">'\n"
+        "    profession: '<script>alert(3)</script>'",
+    )
+    found = problems(text)
+    assert any(p.startswith("docs/p.md:10: 'reviewed_by[1].name' must be plain") for p in found)
+    assert any(p.startswith("docs/p.md:11: 'reviewed_by[1].profession' must") for p in found)
+
+
+def test_plain_text_allows_ampersands_and_quotes() -> None:
+    text = GOOD.replace("title: Neck pain", "title: 'Neck & \"jaw\" pain: 1 < 2'")
+    assert [p for p in problems(text) if "'<'" in p] and len(problems(text)) == 1
+    text = GOOD.replace("title: Neck pain", "title: 'Neck & \"jaw\" pain'")
+    assert problems(text) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("hide: [disclaimer]", "'disclaimer' is not one of them"),
+        ("hide: toc", "'hide' must be a list"),
+        ("search: {boost: high}", "'search' takes 'boost:'"),
+        ("search: {exclude: yes please}", "'search' takes"),
+        ("icon: material/alert", "This site does not use it"),
+        ("status: new", "This site does not use it"),
+        ("tags: Neck pain", "'tags' must be a list of tags"),
+    ],
+)
+def test_theme_fields_with_values_the_theme_does_not_know(extra: str, expected: str) -> None:
+    found = problems(GOOD.replace("reviewed_by:", f"{extra}\nreviewed_by:"))
+    assert any(p.startswith("docs/p.md:7: ") and expected in p for p in found), found
+
+
+def test_known_theme_field_values_pass() -> None:
+    extra = "hide: [toc, navigation]\nsearch: {boost: 1.5}\ntags: [Neck pain]"
+    assert problems(GOOD.replace("reviewed_by:", f"{extra}\nreviewed_by:")) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "lines"),
+    [
+        ("# Own title\n\nText.", [10]),
+        ("Text.\n\n  # Indented\n", [12]),
+        ("Own title\n=========\n", [10]),
+        ('<h1 class="x">Own</h1>\n', [10]),
+        ("```\n# a comment in code\n```\n\n~~~~\n# too\n~~~~\n## Section\n", []),
+        ("Text.\n\n    code\n    ====\n", []),
+    ],
+)
+def test_level_one_headings_in_markdown_are_found(body: str, lines: list[int]) -> None:
+    text = GOOD.replace("Text [@gattie2017].\n", body)
+    assert h1_lines(text) == lines
+
+
+def test_a_level_one_heading_fails_with_its_line() -> None:
+    text = GOOD.replace("Text [@gattie2017].", "# Another title\n\nText.")
+    with pytest.raises(MetadataError, match=r"docs/p\.md:10: a '# heading'"):
+        check_pages({"p.md": text})
 
 
 def test_audience_tags_come_from_the_audience() -> None:
