@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 from content_safety import line_of, report, scan_html, scan_svg
-from csp import add_policy, inline_script_hashes, inline_style_hashes, policy
+from csp import Allowed, CSPError, add_policy, inline_scripts, inline_styles, policy, snippets_of
 from lightbox import has_images
 from links import link_problem
 
@@ -24,9 +24,40 @@ PAGE = (
 )
 
 
-def test_hashes_only_inline_executable_scripts_once_each() -> None:
-    assert inline_script_hashes(PAGE) == [sha("var a=1;"), sha("b()")]
-    assert inline_style_hashes(PAGE) == [sha("p{}")]
+# What the templates of this made-up site make: everything PAGE carries.
+ALLOWED = snippets_of(PAGE)
+
+
+def test_finds_only_inline_executable_scripts_once_each() -> None:
+    assert inline_scripts(PAGE) == ["var a=1;", "b()"]
+    assert inline_styles(PAGE) == ["p{}"]
+
+
+def test_hashes_the_allowed_scripts_and_styles_a_page_carries() -> None:
+    out = add_policy(PAGE, "x", ALLOWED)
+    csp = out[out.index('content="') : out.index('">')]
+    assert f"script-src 'self' {sha('var a=1;')} {sha('b()')};" in csp
+    assert f"style-src 'self' {sha('p{}')};" in csp
+
+
+@pytest.mark.parametrize(
+    "injected",
+    [
+        "<script>alert(1)</script>",
+        '<script type="text/javascript">var a=1; alert(1)</script>',
+        "<style>.dn-disclaimer{display:none}</style>",
+    ],
+)
+def test_a_script_or_style_no_template_makes_fails_and_is_never_hashed(injected: str) -> None:
+    page = PAGE.replace("</body>", injected + "</body>")
+    with pytest.raises(CSPError, match=r"docs/x\.md: an inline <(script|style)> that no template"):
+        add_policy(page, "docs/x.md", ALLOWED)
+
+
+def test_the_allowed_set_comes_from_the_producers_not_the_page() -> None:
+    assert add_policy(PAGE, "x", ALLOWED)
+    with pytest.raises(CSPError):
+        add_policy(PAGE, "x", Allowed(frozenset(["var a=1;"]), frozenset(["p{}"])))
 
 
 def test_policy_allows_only_the_site_itself() -> None:
@@ -37,10 +68,10 @@ def test_policy_allows_only_the_site_itself() -> None:
 
 
 def test_policy_goes_first_in_head() -> None:
-    out = add_policy(PAGE, "x")
+    out = add_policy(PAGE, "x", ALLOWED)
     assert out.index('http-equiv="Content-Security-Policy"') < out.index("<title>")
     with pytest.raises(Exception, match="no <head>"):
-        add_policy("<p>no head</p>", "docs/x.md")
+        add_policy("<p>no head</p>", "docs/x.md", ALLOWED)
 
 
 @pytest.mark.parametrize(
@@ -212,13 +243,14 @@ def test_style_attributes_only_where_the_lightbox_runs() -> None:
     page = PAGE.replace(
         "</head>", '<script src="../assets/javascripts/glightbox.min.js"></script></head>'
     )
-    assert "style-src-attr 'unsafe-inline'" in add_policy(page, "x")
+    assert "style-src-attr 'unsafe-inline'" in add_policy(page, "x", ALLOWED)
     # After hooks/loading.py the library is a loader's data, the set-up remains.
     loaded = PAGE.replace(
         "</head>", '</head><script id="init-glightbox">document.addEventListener()</script>'
     )
-    assert "style-src-attr 'unsafe-inline'" in add_policy(loaded, "x")
-    assert "style-src-attr" not in add_policy(PAGE, "x")
+    allowed = snippets_of(loaded)
+    assert "style-src-attr 'unsafe-inline'" in add_policy(loaded, "x", allowed)
+    assert "style-src-attr" not in add_policy(PAGE, "x", ALLOWED)
 
 
 def test_search_terms_go_into_the_index_only() -> None:
