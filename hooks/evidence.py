@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import buildcache
+import plaintext
 import stash
 import yaml
 import yamlsafe
@@ -130,6 +131,9 @@ def check_finding(data: dict[str, Any], conditions: dict, references: set[str]) 
             f"'review' {data['review']!r} is not a key of the bibliography; add the review to "
             "data/bibliography.yaml or fix the key"
         )
+    for name in ("note", "timing", "unit"):
+        if isinstance(data.get(name), str) and (found := plaintext.problem(name, data[name], True)):
+            problems.append(found)
     if data.get("measure") == "narrative":
         if not str(data.get("note") or "").strip():
             problems.append("a narrative finding needs 'note': the finding in words")
@@ -207,6 +211,8 @@ def load_evidence(
     for key, value in conditions.items():
         if not isinstance(value, dict) or not value.get("name") or not value.get("page"):
             problems.append(f"{where}: condition '{key}' needs 'name' and 'page'")
+        elif found := plaintext.problem("name", str(value["name"])):
+            problems.append(f"{where}: condition '{key}': {found}")
         elif value["page"] not in pages:
             problems.append(
                 f"{where}: condition '{key}' names page '{value['page']}', which does not exist"

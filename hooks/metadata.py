@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import markupsafe
+import plaintext
 import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
@@ -62,13 +63,7 @@ REQUIRED = ("title", "description", "audience", "last_reviewed", "next_review", 
 OPTIONAL = ("hide", "search", "tags", "subtitle", "search_terms")
 # What Material's templates look for in ``hide:`` (base.html, partials/*.html).
 HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
-# Markup in a field that must be plain text: a tag, or a character reference
-# (which the theme would print as the character it stands for).
-MARKUP = re.compile(r"[<>]|&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I)
-PLAIN_TEXT_HELP = (
-    "Write plain words: no '<' or '>' (write 'less than', 'more than' or 'to'), "
-    "and no character references such as '&amp;' (type the character itself)."
-)
+
 CITATION = re.compile(r"\[@[a-z0-9]")
 DUE_SOON_DAYS = 60
 
@@ -203,12 +198,8 @@ def check_front_matter(fm: FrontMatter, where: str, cites: bool) -> list[str]:
         problems.append(f"{at('last_reviewed')}: 'last_reviewed' is in the future.")
 
     for name, value in plain_text_values(meta):
-        found = MARKUP.search(value)
-        if found:
-            problems.append(
-                f"{where}:{fm.lines.get(name, fm.lines.get(name.split('[')[0], 1))}: "
-                f"'{name}' must be plain text, but it has {found.group(0)!r}. {PLAIN_TEXT_HELP}"
-            )
+        if found := plaintext.problem(name, value):
+            problems.append(f"{where}:{fm.lines.get(name, 1)}: {found}")
     problems += _check_theme_fields(meta, at)
 
     terms = meta.get("search_terms")

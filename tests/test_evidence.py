@@ -49,6 +49,8 @@ def problems(**changes) -> list[str]:
 
 def test_a_good_finding_passes() -> None:
     assert problems() == []
+    # Printed escaped, so comparisons read as written.
+    assert problems(timing="<1 week", note="p < 0.05 & n >= 20") == []
 
 
 @pytest.mark.parametrize(
@@ -66,6 +68,12 @@ def test_a_good_finding_passes() -> None:
         ({"condition": "back"}, "'condition' is 'back'"),
         ({"measure": "narrative", "note": ""}, "needs 'note'"),
         ({"unit": ""}, "'unit' is missing"),
+        (
+            {"note": "vs sham | <script>alert(1)</script>"},
+            "'note' must be plain text, but it has '|'",
+        ),
+        ({"timing": "[soon](javascript:alert(1))"}, "'timing' must be plain text, but it has '['"),
+        ({"unit": "`code`"}, "'unit' must be plain text, but it has '`'"),
     ],
 )
 def test_bad_findings_are_reported_with_the_fix(changes, expected) -> None:
