@@ -9,6 +9,10 @@ Checked on each page's rendered content (so Markdown, raw HTML and
 * no ``javascript:``, ``vbscript:`` or ``data:text/html`` URLs;
 * no ``style`` attributes (they could hide the disclaimer), except the
   ``text-align`` that Markdown tables write for column alignment;
+* nothing hidden from sighted readers: no ``hidden`` attribute, and no class
+  that the site's, the theme's or a plugin's CSS uses to hide things
+  (``display: none``, ``opacity: 0``, clipping...), looked for in the classes
+  the Markdown itself writes (``{ .class }``, ``class="..."``);
 * every image has alt text.
 
 Any problem fails the build with the file, the line of the Markdown it comes
@@ -22,9 +26,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+import buildcache
+import tinycss2
 from mkdocs.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -45,6 +50,15 @@ FORBIDDEN_TAGS = {
     "form": "forms are not allowed in pages",
     "foreignobject": "SVG foreignObject is not allowed",
 }
+# What marks the medical disclaimer notice (overrides/partials/disclaimer.html):
+# content may not carry it, so that no page shows a second, look-alike box.
+DISCLAIMER_ATTRIBUTES = {"data-dn-disclaimer"}
+LABEL_ATTRIBUTES = {"aria-label", "title"}
+DISCLAIMER_CLASS = "dn-disclaimer"
+DISCLAIMER_HELP = (
+    "the template adds to every page: a page may not add another. Remove it; to point "
+    "readers to the disclaimer, link to about/disclaimer.md."
+)
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "data", "poster"}
 BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data\s*:\s*text/html)", re.I)
 
@@ -65,7 +79,20 @@ class ContentSafetyError(PluginError):
 @dataclass
 class Problem:
     what: str  # what is wrong and what to do
-    needle: str  # text to look for in the source, to find the line
+    needle: str | re.Pattern[str]  # what to look for in the source, to find the line
+
+
+def attribute_needle(name: str) -> re.Pattern[str]:
+    """The attribute ``name`` in Markdown or HTML source, not the word in text
+    ("style" is not "lifestyle", "hidden=" is not "hidden")."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?=\s*=|[\s/>}}]|$)", re.I)
+
+
+def source_needle(src: str) -> re.Pattern[str]:
+    """Where an image's exact source is written: ``](src``, ``src="src"`` or
+    a reference definition ``[ref]: src``."""
+    before = r"(?:\]\(\s*<?|\bsrc\s*=\s*[\"']?|^\s*\[[^\]]+\]:\s*<?)"
+    return re.compile(before + re.escape(src) + r"""(?=[\s)"'>]|$)""", re.I)
 
 
 class _Scanner(HTMLParser):
@@ -76,21 +103,50 @@ class _Scanner(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
         if tag in FORBIDDEN_TAGS:
-            self.problems.append(Problem(f"<{tag}>: {FORBIDDEN_TAGS[tag]}", f"<{tag}"))
+            self.problems.append(
+                Problem(f"<{tag}>: {FORBIDDEN_TAGS[tag]}", re.compile(rf"<{tag}\b", re.I))
+            )
         for name, value in attrs:
             name, value = name.lower(), value or ""
             if name.startswith("on"):
                 self.problems.append(
-                    Problem(f"'{name}=' event handler: scripts are not allowed in pages", name)
+                    Problem(
+                        f"'{name}=' event handler: scripts are not allowed in pages",
+                        attribute_needle(name),
+                    )
                 )
             elif name == "srcdoc":
-                self.problems.append(Problem("'srcdoc=': embedded documents are not allowed", name))
+                self.problems.append(
+                    Problem("'srcdoc=': embedded documents are not allowed", attribute_needle(name))
+                )
+            elif name == "hidden":
+                self.problems.append(
+                    Problem(
+                        "the 'hidden' attribute hides text from sighted readers, who then read "
+                        "a different page from search engines and screen readers: remove it, "
+                        "or remove the text",
+                        attribute_needle(name),
+                    )
+                )
+            elif (
+                name in DISCLAIMER_ATTRIBUTES
+                or (name in LABEL_ATTRIBUTES and "disclaimer" in value.lower())
+                or (name == "role" and value.strip().lower() == "note")
+                or (name == "class" and DISCLAIMER_CLASS in value.lower())
+            ):
+                self.problems.append(
+                    Problem(
+                        f"'{name}=\"{value}\"' imitates the medical disclaimer notice, which "
+                        f"{DISCLAIMER_HELP}",
+                        attribute_needle(name),
+                    )
+                )
             elif name in URL_ATTRIBUTES and BAD_SCHEME.match(as_url(value)):
                 scheme = as_url(value).strip().split(":")[0]
                 self.problems.append(
                     Problem(
                         f"a '{scheme}:' link: only http(s), mailto and page links are allowed",
-                        scheme + ":",
+                        re.compile(r"\s*".join(map(re.escape, scheme)), re.I),
                     )
                 )
             elif name == "style" and not (tag in {"td", "th"} and TABLE_ALIGN.match(value)):
@@ -98,7 +154,7 @@ class _Scanner(HTMLParser):
                     Problem(
                         "a 'style' attribute: inline styles are not allowed (they can hide "
                         "content); use Markdown, or ask for a class in extra.css",
-                        "style",
+                        attribute_needle("style"),
                     )
                 )
         if tag == "img" and not dict(attrs).get("alt", "").strip():
@@ -107,7 +163,7 @@ class _Scanner(HTMLParser):
                 Problem(
                     f"image '{src}' has no alt text: describe what it shows, "
                     "e.g. ![A needle entering a muscle](needle.svg)",
-                    Path(src).name or "![",
+                    source_needle(src) if src else "![",
                 )
             )
 
@@ -125,6 +181,9 @@ SUSPECT_MARKUP = tuple(
         r"on\w+\s*=",  # without a space before it: "<svg/onload=" is a handler too
         r"style\s*=",
         r"srcdoc",
+        r"hidden",
+        r"disclaimer",
+        r"role\s*=",
     )
 )
 # Searched with character references decoded and tabs and line breaks gone,
@@ -164,11 +223,13 @@ def scan_html(html: str) -> list[Problem]:
     return scanner.problems
 
 
-def line_of(source: str, needle: str) -> int | None:
-    """The first line of ``source`` containing ``needle`` (case-insensitive)."""
-    needle = needle.lower()
+def line_of(source: str, needle: str | re.Pattern[str]) -> int | None:
+    """The first line of ``source`` containing ``needle`` (a pattern, or text
+    looked for case-insensitively)."""
+    if isinstance(needle, str):
+        needle = re.compile(re.escape(needle), re.I)
     for number, line in enumerate(source.splitlines(), 1):
-        if needle in line.lower():
+        if needle.search(line):
             return number
     return None
 
@@ -178,6 +239,119 @@ def report(problems: list[Problem], source: str, where: str) -> list[str]:
     for problem in problems:
         line = line_of(source, problem.needle)
         out.append(f"{where}:{line}: {problem.what}" if line else f"{where}: {problem.what}")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Classes that hide content
+# ---------------------------------------------------------------------------
+
+# Declarations that take an element out of sight (a value pattern for each
+# property): "display: none", "opacity: 0", clipping to nothing...
+HIDING = {
+    "display": re.compile(r"^none\b"),
+    "visibility": re.compile(r"^(hidden|collapse)\b"),
+    "opacity": re.compile(r"^0*\.?0*\s*(!important)?$"),
+    "clip": re.compile(r"."),
+    "clip-path": re.compile(r"."),
+    "font-size": re.compile(r"^0(px|em|rem|%)?\b"),
+    "height": re.compile(r"^0(px|em|rem|%)?\b"),
+    "max-height": re.compile(r"^0(px|em|rem|%)?\b"),
+    "width": re.compile(r"^0(px|em|rem|%)?\b"),
+    "max-width": re.compile(r"^0(px|em|rem|%)?\b"),
+    "content-visibility": re.compile(r"^hidden\b"),
+    "transform": re.compile(r"scale[xy]?\(\s*0\s*\)"),
+}
+
+
+def _hides(declarations: list) -> bool:
+    return any(
+        d.type == "declaration"
+        and d.lower_name in HIDING
+        and HIDING[d.lower_name].search(tinycss2.serialize(d.value).strip().lower())
+        for d in declarations
+    )
+
+
+def _subject_classes(selector: str) -> set[str]:
+    """The classes of the element a selector styles (its last compound), when
+    it styles it in every state (no ":hover", ":checked", ":not(...)")."""
+    last = re.split(r"\s*[>+~]\s*|\s+", selector.strip())[-1]
+    return set() if ":" in last else set(re.findall(r"\.([\w-]+)", last))
+
+
+def _collect(rules: list, out: set[str]) -> None:
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            body = tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            if _hides(body):
+                for selector in tinycss2.serialize(rule.prelude).split(","):
+                    out |= _subject_classes(selector)
+        elif rule.type == "at-rule" and rule.content is not None:
+            condition = tinycss2.serialize(rule.prelude).lower()
+            if (
+                rule.lower_at_keyword == "media"
+                and "print" in condition
+                and "screen" not in condition
+            ):
+                continue  # hidden on paper only
+            if rule.lower_at_keyword in {"media", "supports", "layer", "container"}:
+                inner = tinycss2.parse_rule_list(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                )
+                _collect(inner, out)
+
+
+def hiding_classes(css: str) -> list[str]:
+    """The classes that ``css`` uses to hide the element that carries them."""
+    found: set[str] = set()
+    _collect(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), found)
+    return sorted(found)
+
+
+# Code is shown as written, so classes in it are text.
+CODE_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})[^\n]*\n.*?^\1\2[`~]*[ \t]*$", re.M | re.S)
+CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
+CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>}]+))""", re.I)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def written_classes(source: str) -> list[tuple[int, str]]:
+    """Each class the Markdown ``source`` gives an element, with its line:
+    ``{ .name }`` (attr_list) and ``class="..."`` (raw HTML or attr_list)."""
+    text = CODE_SPAN.sub(_blank, CODE_FENCE.sub(_blank, source))
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for attrs in ATTR_LIST.findall(line):
+            found += [(number, name) for name in re.findall(r"(?:^|\s)\.([\w-]+)", attrs)]
+        for match in CLASS_ATTRIBUTE.finditer(line):
+            value = next(group for group in match.groups() if group is not None)
+            found += [(number, name) for name in value.split()]
+    return found
+
+
+def class_problems(source: str, hiding: set[str], where: str) -> list[str]:
+    """The classes written in ``source`` that hide their element, or imitate
+    the disclaimer notice, as 'file:line: what to do'."""
+    out = []
+    for line, name in written_classes(source):
+        if DISCLAIMER_CLASS in name.lower():
+            out.append(
+                f"{where}:{line}: the class '{name}' imitates the medical disclaimer notice, "
+                f"which {DISCLAIMER_HELP}"
+            )
+        elif name in hiding:
+            out.append(
+                f"{where}:{line}: the class '{name}' hides its text from sighted readers "
+                "(the site's or the theme's CSS hides what carries it). Remove the class; "
+                "text that should not show does not belong on the page."
+            )
     return out
 
 
@@ -211,6 +385,9 @@ def scan_svg(text: str) -> list[Problem]:
 # ---------------------------------------------------------------------------
 
 
+KEY = "dn_hiding_classes"
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     problems = []
     for file in files:
@@ -219,14 +396,27 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             problems += report(scan_svg(text), text, f"docs/{file.src_uri}")
     if problems:
         raise ContentSafetyError("unsafe SVG files:\n" + "\n".join(problems))
+    # Every stylesheet a page may use: the theme's, the plugins' and extra_css.
+    css = "\n".join(
+        f.content_string
+        for f in sorted(files, key=lambda f: f.src_uri)
+        if f.src_uri.endswith(".css")
+    )
+    config[KEY] = set(
+        buildcache.kept(
+            "hiding-classes",
+            css,
+            lambda: hiding_classes(css),
+            code=(__file__,),
+            folder=buildcache.folder(config.config_file_path, "content_safety"),
+        )
+    )
     return files
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    problems = scan_html(html)
+    source, where = page.file.content_string, f"docs/{page.file.src_uri}"
+    problems = report(scan_html(html), source, where) + class_problems(source, config[KEY], where)
     if problems:
-        where = f"docs/{page.file.src_uri}"
-        raise ContentSafetyError(
-            "unsafe content:\n" + "\n".join(report(problems, page.file.content_string, where))
-        )
+        raise ContentSafetyError("unsafe content:\n" + "\n".join(problems))
     return html

@@ -6,7 +6,15 @@ import base64
 import hashlib
 
 import pytest
-from content_safety import line_of, report, scan_html, scan_svg
+from content_safety import (
+    class_problems,
+    hiding_classes,
+    line_of,
+    report,
+    scan_html,
+    scan_svg,
+    written_classes,
+)
 from csp import Allowed, CSPError, add_policy, inline_scripts, inline_styles, policy, snippets_of
 from lightbox import has_images
 from links import link_problem
@@ -331,3 +339,68 @@ def test_abbreviations_are_marked_up_at_first_use_only() -> None:
         '<p><abbr title="a b">AB</abbr> x <abbr title="a b">AB</abbr> <abbr title="c">C</abbr></p>'
     )
     assert first_only(page) == '<p><abbr title="a b">AB</abbr> x AB <abbr title="c">C</abbr></p>'
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p hidden>Secret</p>", "the 'hidden' attribute hides text"),
+        ('<p hidden="">Secret</p>', "the 'hidden' attribute"),
+        ('<div class="dn-disclaimer">Fake</div>', "imitates the medical disclaimer"),
+        ('<div data-dn-disclaimer="">Fake</div>', "imitates the medical disclaimer"),
+        ('<section role="note">Fake</section>', "imitates the medical disclaimer"),
+        ('<div aria-label="Medical Disclaimer">Fake</div>', "imitates the medical disclaimer"),
+    ],
+)
+def test_hidden_and_disguised_content_is_found(html: str, expected: str) -> None:
+    problems = scan_html(html)
+    assert problems and expected in problems[0].what, problems
+
+
+def test_lines_are_found_by_the_attribute_or_the_exact_image_source() -> None:
+    source = '---\ntitle: x\n---\n\nA healthy lifestyle.\n\nText\n{ style="color:red" }\n'
+    assert report(scan_html('<p style="color:red">Text</p>'), source, "d.md")[0].startswith(
+        "d.md:8: "
+    )
+    source = "Text with an x in it.\n\n![](x)\n"
+    assert report(scan_html('<img src="x" alt="">'), source, "d.md")[0].startswith("d.md:3: ")
+    source = 'See the box.\n\n<img alt="" src=box.svg>\n'
+    assert report(scan_html('<img alt="" src="box.svg">'), source, "d.md")[0].startswith("d.md:3: ")
+
+
+def test_hiding_classes_come_from_the_css() -> None:
+    css = (
+        ".a{display:none}.x .b{opacity:0}.c:hover{display:none}.d>span{display:none}"
+        "@media screen and (max-width:10em){.e{visibility:hidden}}"
+        "@media print{.f{display:none}}.g{clip:rect(0,0,0,0)}.h{color:red}"
+    )
+    assert hiding_classes(css) == ["a", "b", "e", "g"]
+
+
+def test_the_real_stylesheets_hide_with_the_classes_a_page_could_borrow() -> None:
+    from conftest import ROOT
+
+    theme = ROOT / ".venv/lib/python3.11/site-packages/material/templates/assets/stylesheets"
+    css = "".join(p.read_text("utf-8") for p in theme.glob("main.*.min.css"))
+    css += (ROOT / "docs/stylesheets/extra.css").read_text("utf-8")
+    found = set(hiding_classes(css))
+    assert {"md-toggle", "dn-sr-only", "md-skip"} <= found, sorted(found)
+    assert "admonition" not in found and "md-typeset" not in found
+
+
+def test_written_classes_are_found_at_their_line_outside_code() -> None:
+    source = (
+        "Text\n{ .md-toggle #x }\n"
+        '<span class="a  dn-sr-only">x</span>\n'
+        '`{ .md-toggle }` and\n```\n<p class="md-toggle">\n```\n'
+        "{: class='dn-disclaimer' }\n"
+    )
+    assert written_classes(source) == [
+        (2, "md-toggle"),
+        (3, "a"),
+        (3, "dn-sr-only"),
+        (8, "dn-disclaimer"),
+    ]
+    found = class_problems(source, {"md-toggle", "dn-sr-only"}, "d.md")
+    assert [p.split(": ")[0] for p in found] == ["d.md:2", "d.md:3", "d.md:8"]
+    assert "hides its text" in found[0] and "imitates the medical disclaimer" in found[2]
