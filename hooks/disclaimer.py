@@ -20,9 +20,11 @@ bottom only wire them in, so the logic can move to a pre-build step.
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import content_safety
 import markdown
 import markupsafe
 from mkdocs.exceptions import PluginError
@@ -41,6 +43,8 @@ ROOT_PLACEHOLDER = "__DN_ROOT__/"
 NOTICE_MARKER = '<section class="dn-disclaimer"'
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+_TAG = re.compile(r"<[^>]*>")
+SENTENCES = "dn_disclaimer_sentences"
 _MD_LINK = re.compile(r'href="(?!https?:|mailto:|#)([^"#]+\.md)(#[^"]*)?"')
 
 
@@ -93,6 +97,34 @@ def render_notice(text: str, page_urls: dict[str, str], source: str = "the notic
     return _MD_LINK.sub(link, html)
 
 
+def check_notice_markup(html: str, source: str, where: str) -> None:
+    """The notice is on every page: it may hold links and emphasis, but
+    nothing that content may not hold either (hooks/content_safety.py)."""
+    problems = content_safety.report(content_safety.scan_html(html), source, where)
+    if problems:
+        raise DisclaimerError("the disclaimer notice is unsafe:\n" + "\n".join(problems))
+
+
+def _words(html: str) -> str:
+    """The text of ``html``, lower case, with single spaces."""
+    text = " ".join(unescape(_TAG.sub(" ", html)).lower().split())
+    return re.sub(r" ([.,;:!?])", r"\1", text)  # "</a>." leaves no space before "."
+
+
+def notice_sentences(html: str) -> list[str]:
+    """The sentences of the rendered notice long enough to be its wording
+    (five words or more), as :func:`_words` gives them."""
+    sentences = re.split(r"(?<=[.!?])\s+", _words(html))
+    return [s for s in sentences if len(s.split()) >= 5]
+
+
+def imitation(content: str, sentences: list[str]) -> str | None:
+    """A sentence of the notice that a page's ``content`` repeats, if any: a
+    second copy of its wording, in other markup, would pass for the notice."""
+    text = _words(content)
+    return next((s for s in sentences if s in text), None)
+
+
 def count_notices(html: str) -> int:
     """How many disclaimer notices a rendered page carries."""
     return html.count(NOTICE_MARKER)
@@ -121,8 +153,12 @@ def check_notice_count(html: str, where: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-    """Render the notice once per build and give it to the templates."""
+NOTICE = "dn_disclaimer_notice"
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Render and check the notice once per build, before any page: pages
+    are checked against its wording."""
     settings = config.extra.get("disclaimer") or {}
     if "notice" not in settings:
         raise DisclaimerError(
@@ -131,12 +167,31 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
         )
     path = Path(config.config_file_path).parent / settings["notice"]
     page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
-    # Markup: made here from the checked notice, printed as HTML by the
-    # template, which escapes everything else.
-    env.globals["disclaimer_notice"] = markupsafe.Markup(
-        render_notice(load_notice(path), page_urls, str(path))
-    )
+    notice = render_notice(load_notice(path), page_urls, str(path))
+    check_notice_markup(notice, path.read_text(encoding="utf-8"), settings["notice"])
+    config[NOTICE], config[SENTENCES] = notice, notice_sentences(notice)
+    return files
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    """Give the notice to the templates. Markup: made from the checked
+    notice, printed as HTML by the template, which escapes everything else."""
+    env.globals["disclaimer_notice"] = markupsafe.Markup(config[NOTICE])
     return env
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    sentence = imitation(html, config[SENTENCES])
+    if sentence:
+        source = page.file.content_string
+        line = content_safety.line_of(source, " ".join(sentence.split()[:4]))
+        raise DisclaimerError(
+            f"docs/{page.file.src_uri}{f':{line}' if line else ''}: the page repeats the "
+            f"medical disclaimer notice ('{sentence}'), which the template adds to every "
+            "page: a second copy would pass for it. Remove it, or say it in other words; to "
+            "point readers to the disclaimer, link to about/disclaimer.md."
+        )
+    return html
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:

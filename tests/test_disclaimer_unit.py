@@ -10,8 +10,11 @@ from disclaimer import (
     ROOT_PLACEHOLDER,
     DisclaimerError,
     check_notice_count,
+    check_notice_markup,
     count_notices,
+    imitation,
     load_notice,
+    notice_sentences,
     render_notice,
 )
 
@@ -66,3 +69,30 @@ def test_check_notice_count_fails_unless_exactly_one(copies: int, message: str) 
 
 def test_check_notice_count_accepts_one() -> None:
     check_notice_count(f"<main>{NOTICE_MARKER}></section></main>", "docs/x.md")
+
+
+NOTICE_HTML = (
+    "<p><strong>This is general information, not medical advice.</strong> It does not "
+    "replace an assessment by a qualified health professional. "
+    '<a href="x">Read the full disclaimer</a>.</p>'
+)
+
+
+def test_a_page_repeating_the_notice_wording_is_found_in_any_markup() -> None:
+    sentences = notice_sentences(NOTICE_HTML)
+    assert sentences == [
+        "this is general information, not medical advice.",
+        "it does not replace an assessment by a qualified health professional.",
+    ]
+    fake = '<div class="admonition"><p><em>This is general</em>\ninformation, not medical advice.'
+    assert imitation(fake, sentences) == sentences[0]
+    assert (
+        imitation("<p>Read the full disclaimer.</p><p>Not medical advice.</p>", sentences) is None
+    )
+
+
+def test_the_notice_may_not_carry_what_pages_may_not() -> None:
+    check_notice_markup(NOTICE_HTML, "text", "includes/n.md")
+    source = "<!-- c -->\n**Text.**\n<img src=x onerror=alert(1)>\n"
+    with pytest.raises(DisclaimerError, match=r"includes/n\.md:3: 'onerror=' event handler"):
+        check_notice_markup('<p><img src="x" onerror="alert(1)"></p>', source, "includes/n.md")
