@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import buildcache
@@ -234,12 +235,34 @@ def line_of(source: str, needle: str | re.Pattern[str]) -> int | None:
     return None
 
 
-def report(problems: list[Problem], source: str, where: str) -> list[str]:
+def report(
+    problems: list[Problem], source: str, where: str, includes: dict[str, str] | None = None
+) -> list[str]:
+    """Each problem as 'file:line: what to do'. A problem not in the page's
+    own ``source`` may come from a snippet it includes (the glossary is
+    appended to every page): ``includes`` maps those files' names to their text."""
     out = []
     for problem in problems:
+        place = where
         line = line_of(source, problem.needle)
-        out.append(f"{where}:{line}: {problem.what}" if line else f"{where}: {problem.what}")
+        for name, text in (includes or {}).items():
+            if line is None and (line := line_of(text, problem.needle)):
+                place = name
+        out.append(f"{place}:{line}: {problem.what}" if line else f"{where}: {problem.what}")
     return out
+
+
+def snippet_files(config: MkDocsConfig) -> dict[str, str]:
+    """The files pymdownx.snippets can include, by their path from the
+    project's folder, with their text."""
+    root = Path(config.config_file_path).parent
+    settings = config.mdx_configs.get("pymdownx.snippets", {})
+    found = {}
+    for base in settings.get("base_path", ["."]):
+        folder = root / base
+        for path in sorted(folder.rglob("*.md") if folder.is_dir() else []):
+            found[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -411,12 +434,23 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             folder=buildcache.folder(config.config_file_path, "content_safety"),
         )
     )
+    # Snippets go into pages; their own classes are checked here, once.
+    problems = [
+        problem
+        for name, text in snippet_files(config).items()
+        for problem in class_problems(text, config[KEY], name)
+    ]
+    if problems:
+        raise ContentSafetyError("unsafe content:\n" + "\n".join(problems))
     return files
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     source, where = page.file.content_string, f"docs/{page.file.src_uri}"
-    problems = report(scan_html(html), source, where) + class_problems(source, config[KEY], where)
+    problems = scan_html(html)
+    if problems:
+        problems = report(problems, source, where, snippet_files(config))
+    problems += class_problems(source, config[KEY], where)
     if problems:
         raise ContentSafetyError("unsafe content:\n" + "\n".join(problems))
     return html
