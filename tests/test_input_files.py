@@ -59,7 +59,7 @@ def test_a_byte_order_mark_is_accepted() -> None:
 
 
 def test_line_and_column_of_the_bad_byte() -> None:
-    data = b"---\ntitle: x\n---\n\nA caf\xe9 owner.\n"
+    data = b"---\ntitle: x\n---\n\nA pat\xe9 owner.\n"
     assert input_files.utf8_error(data) == (5, 6, b"\xe9")
 
 
@@ -78,7 +78,7 @@ def test_a_cut_sequence_shows_its_bytes() -> None:
 
 
 def test_the_message_names_file_line_column_byte_and_fix() -> None:
-    data = b"line one\n" * 11 + b"A caf\xe9 owner.\n"
+    data = b"line one\n" * 11 + b"A pat\xe9 owner.\n"
     assert input_files.encoding_problem(data, "docs/x.md") == (
         "docs/x.md:12: not valid UTF-8 (byte 0xE9 at column 6). Re-save the file as UTF-8 "
         "(in VS Code: 'Reopen with Encoding' → the file's real encoding, e.g. Windows 1252, "
@@ -97,7 +97,7 @@ def test_every_bad_file_is_reported(tmp_path: Path) -> None:
     good = tmp_path / "docs" / "good.md"
     good.write_text("Café\n", encoding="utf-8")
     first = tmp_path / "docs" / "first.md"
-    first.write_bytes(b"caf\xe9\n")
+    first.write_bytes(b"pat\xe9\n")
     second = tmp_path / "second.yaml"
     second.write_bytes(b"ok\n\x93quoted\x94\n")
     problems = input_files.check_encoding([good, first, second], tmp_path)
@@ -235,7 +235,7 @@ def test_a_page_saved_as_windows_1252_fails_clearly(project_copy: Path, tmp_path
     with_hook(project_copy)
     # Line 5 is in the front matter: the hook must read the page before
     # hooks/metadata.py parses it.
-    rewrite_line(project_copy / PAGE, 5, b"  # the caf\xe9 owner's question")
+    rewrite_line(project_copy / PAGE, 5, b"  # the pat\xe9 owner's question")
     build = mkdocs_build(project_copy, tmp_path / "site")
     assert_fails_clearly(
         build.output,
@@ -248,7 +248,7 @@ def test_a_page_saved_as_windows_1252_fails_clearly(project_copy: Path, tmp_path
 def test_an_include_not_in_utf8_fails_clearly(project_copy: Path, tmp_path: Path) -> None:
     with_hook(project_copy)
     path = project_copy / "includes" / "abbreviations.md"
-    path.write_bytes(path.read_bytes() + b"\n*[caf\xe9]: a coffee shop\n")
+    path.write_bytes(path.read_bytes() + b"\n*[pat\xe9]: a coffee shop\n")
     build = mkdocs_build(project_copy, tmp_path / "site")
     assert_fails_clearly(
         build.output, build.returncode, r"includes/abbreviations\.md:\d+: not valid UTF-8"
