@@ -21,20 +21,7 @@ from input_files import (
     InputFileError,
 )
 
-HOOK = "  - hooks/input_files.py"
 PAGE = "docs/safety/index.md"
-
-
-def with_hook(project: Path) -> Path:
-    """Wire the hook into the copy's mkdocs.yml, first in the hooks list,
-    unless mkdocs.yml has it already."""
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    if not re.search(rf"^{re.escape(HOOK)}\b", text, re.M):
-        text, count = re.subn(r"^hooks:\n", f"hooks:\n{HOOK}\n", text, count=1, flags=re.M)
-        assert count == 1, "mkdocs.yml has no 'hooks:' list"
-        config.write_text(text, encoding="utf-8")
-    return project
 
 
 def noise(size: int) -> bytes:
@@ -205,16 +192,10 @@ def test_warnings_and_problems_by_weight() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_with_hook_wires_the_hook_in_once(project_copy: Path) -> None:
-    config = project_copy / "mkdocs.yml"
-    with_hook(with_hook(project_copy))
-    text = config.read_text(encoding="utf-8")
-    assert text.count("hooks/input_files.py") == 1
-    assert f"hooks:\n{HOOK}\n  - hooks/templates.py" in text
-    # As it will be wired in by hand, with a comment: left alone.
-    wired = text.replace(HOOK, HOOK + "  # contributors' files: readable text, sensible weight")
-    config.write_text(wired, encoding="utf-8")
-    assert with_hook(project_copy).joinpath("mkdocs.yml").read_text(encoding="utf-8") == wired
+def test_the_hook_runs_first(project_copy: Path) -> None:
+    """Before any other hook reads a file (and would fail on it with a traceback)."""
+    text = (project_copy / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"^hooks:\n  - hooks/input_files\.py\b", text, re.M)
 
 
 def rewrite_line(path: Path, number: int, add: bytes) -> None:
@@ -232,7 +213,6 @@ def assert_fails_clearly(output: str, returncode: int, *patterns: str) -> None:
 
 
 def test_a_page_saved_as_windows_1252_fails_clearly(project_copy: Path, tmp_path: Path) -> None:
-    with_hook(project_copy)
     # Line 5 is in the front matter: the hook must read the page before
     # hooks/metadata.py parses it.
     rewrite_line(project_copy / PAGE, 5, b"  # the pat\xe9 owner's question")
@@ -246,7 +226,6 @@ def test_a_page_saved_as_windows_1252_fails_clearly(project_copy: Path, tmp_path
 
 
 def test_an_include_not_in_utf8_fails_clearly(project_copy: Path, tmp_path: Path) -> None:
-    with_hook(project_copy)
     path = project_copy / "includes" / "abbreviations.md"
     path.write_bytes(path.read_bytes() + b"\n*[pat\xe9]: a coffee shop\n")
     build = mkdocs_build(project_copy, tmp_path / "site")
@@ -256,7 +235,6 @@ def test_an_include_not_in_utf8_fails_clearly(project_copy: Path, tmp_path: Path
 
 
 def test_evidence_data_not_in_utf8_fails_clearly(project_copy: Path, tmp_path: Path) -> None:
-    with_hook(project_copy)
     path = project_copy / "data" / "evidence.yaml"
     path.write_bytes(path.read_bytes() + b"\n# Reviewed by Ren\xe9e\n")
     build = mkdocs_build(project_copy, tmp_path / "site")
@@ -266,7 +244,6 @@ def test_evidence_data_not_in_utf8_fails_clearly(project_copy: Path, tmp_path: P
 
 
 def test_a_heavy_image_warns_but_builds(project_copy: Path, tmp_path: Path) -> None:
-    with_hook(project_copy)
     (project_copy / "docs" / "assets" / "big.png").write_bytes(noise(400 * 1024))
     page = project_copy / PAGE
     page.write_text(
@@ -283,7 +260,6 @@ def test_a_heavy_image_warns_but_builds(project_copy: Path, tmp_path: Path) -> N
 
 
 def test_a_too_heavy_photo_fails_clearly(project_copy: Path, tmp_path: Path) -> None:
-    with_hook(project_copy)
     (project_copy / "docs" / "assets" / "huge.jpg").write_bytes(noise(1200 * 1024))
     page = project_copy / PAGE
     page.write_text(
