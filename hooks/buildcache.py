@@ -11,16 +11,30 @@ that changes what it gets cannot affect the next build.
 
 Only a result that ``make`` returns, and that JSON can hold, is kept: an
 input that fails its checks raises on every build, with the same message.
+
+Each build marks the results it uses (their files' modification time); after
+a successful build, :func:`sweep` removes the kept results no build input
+maps to any more (an edited bibliography leaves its old result behind), so
+``.cache/`` stays the size of one build's results. As a hook, this module
+does that sweep (it is listed in mkdocs.yml).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import shared
+from mkdocs.plugins import event_priority
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 _MEMORY: dict[str, str] = {}
 _MEMORY_LIMIT = 16  # a few sources a site: nothing piles up across rebuilds
@@ -61,6 +75,8 @@ def kept(
             text = path.read_text(encoding="utf-8")
         except OSError:
             text = None
+    if path is not None:
+        _mark_used(path)
     value = _decode(text)
     if value is _MISSING:  # not kept, or a truncated or edited file: made again
         value = make()
@@ -70,7 +86,7 @@ def kept(
             return value
         value = json.loads(text)  # what later builds get, and not make()'s own objects
         if path is not None:
-            _write(path, text)
+            write_text(path, text)
     if len(_MEMORY) >= _MEMORY_LIMIT:
         _MEMORY.clear()
     _MEMORY[name] = text
@@ -89,7 +105,12 @@ def _decode(text: str | None) -> Any:
         return _MISSING
 
 
-def _write(path: Path, text: str) -> None:
+def _mark_used(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not kept yet, or a read-only checkout
+        os.utime(path)
+
+
+def write_text(path: Path, text: str) -> None:
     """Write ``text`` whole or not at all; a cache that cannot be written
     (read-only checkout) only costs the next build time."""
     try:
@@ -99,3 +120,37 @@ def _write(path: Path, text: str) -> None:
         partial.replace(path)
     except OSError:
         pass
+
+
+def sweep(root: Path, since: float) -> list[Path]:
+    """Remove the results under ``root`` (``.cache/``) that no build since
+    ``since`` (a time stamp) has used; return what was removed. Only the
+    results this module keeps (``<kind>/<key>.json``) are swept: Jinja keeps
+    its compiled templates itself, one file per template."""
+    removed = []
+    for path in root.glob("*/*.json"):
+        try:
+            if path.stat().st_mtime < since:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+# ---------------------------------------------------------------------------
+# Hooks
+# ---------------------------------------------------------------------------
+
+STARTED = "dn_build_started"
+
+
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    shared.put(config, STARTED, time.time())
+
+
+# Last, after every hook has used or written what it keeps.
+@event_priority(-100)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    since = shared.get(config, STARTED, "hooks/buildcache.py")
+    sweep(Path(config.config_file_path).parent / ".cache", since)

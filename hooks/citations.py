@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import buildcache
+import shared
 import stash
 import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 if TYPE_CHECKING:
@@ -489,12 +491,8 @@ def render_bibliography_page(
 # ---------------------------------------------------------------------------
 
 
-def _title(markdown: str, src_uri: str) -> str:
-    from mkdocs.utils.meta import get_data
-
-    return str(get_data(markdown)[1].get("title") or src_uri)
-
-
+# After hooks/metadata.py (90) has read the titles, before hooks/evidence.py (70).
+@event_priority(80)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Once per build: check the bibliography and every page's citations."""
     path = Path(config.config_file_path).parent / config.extra.get(
@@ -505,18 +503,19 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     )
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
     index = CitationIndex(bibliography, scan_citations(sources, bibliography))
-    index.titles = {src: _title(text, src) for src, text in sources.items()}
+    pages = shared.get(config, "dn_metadata", "hooks/citations.py")
+    index.titles = {src: str(pages[src].meta["title"]) for src in sources}
     for entry in uncited(bibliography, index.cited_by):
         log.warning(
             f"{path}:{entry.line}: entry '{entry.key}' is cited by no page; "
             "cite it or remove it from the bibliography."
         )
-    config["dn_citations"] = index
+    shared.put(config, "dn_citations", index)
     return files
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    index: CitationIndex = config["dn_citations"]
+    index: CitationIndex = shared.get(config, "dn_citations", "hooks/citations.py")
 
     def block(html_: str) -> str:
         return stash.put(page, html_)

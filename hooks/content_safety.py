@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import buildcache
+import shared
 import tinycss2
 from mkdocs.exceptions import PluginError
 
@@ -425,20 +426,25 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         for f in sorted(files, key=lambda f: f.src_uri)
         if f.src_uri.endswith(".css")
     )
-    config[KEY] = set(
-        buildcache.kept(
-            "hiding-classes",
-            css,
-            lambda: hiding_classes(css),
-            code=(__file__,),
-            folder=buildcache.folder(config.config_file_path, "content_safety"),
-        )
+    shared.put(
+        config,
+        KEY,
+        set(
+            buildcache.kept(
+                "hiding-classes",
+                css,
+                lambda: hiding_classes(css),
+                code=(__file__,),
+                folder=buildcache.folder(config.config_file_path, "content_safety"),
+            )
+        ),
     )
+    hiding = shared.get(config, KEY, "hooks/content_safety.py")
     # Snippets go into pages; their own classes are checked here, once.
     problems = [
         problem
         for name, text in snippet_files(config).items()
-        for problem in class_problems(text, config[KEY], name)
+        for problem in class_problems(text, hiding, name)
     ]
     if problems:
         raise ContentSafetyError("unsafe content:\n" + "\n".join(problems))
@@ -450,7 +456,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     problems = scan_html(html)
     if problems:
         problems = report(problems, source, where, snippet_files(config))
-    problems += class_problems(source, config[KEY], where)
+    problems += class_problems(source, shared.get(config, KEY, "hooks/content_safety.py"), where)
     if problems:
         raise ContentSafetyError("unsafe content:\n" + "\n".join(problems))
     return html

@@ -33,24 +33,23 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import shared
 from lightbox import move_script
 from loading import LOADER
 from minify import collapse
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
+from tags import content_of, start_tags
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
 
 THEME_SCRIPT_PARTIALS = "partials/javascripts/"
 
-INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
-INLINE_STYLE = re.compile(r"<style(?P<attrs>[^>]*)>(?P<body>.*?)</style>", re.S | re.I)
-DATA_TYPES = re.compile(r'type\s*=\s*"application/(ld\+)?json"', re.I)
+DATA_TYPES = {"application/json", "application/ld+json"}
 HEAD = re.compile(r"<head[^>]*>", re.I)
 
 # Everything the site needs, all from its own origin. data: images are the
@@ -77,20 +76,18 @@ def _sha256(text: str) -> str:
 def inline_styles(html: str) -> list[str]:
     """The bodies of the inline <style> elements in ``html`` (plugins such as
     the lightbox add one), in order, without repeats."""
-    return list(dict.fromkeys(m.group("body") for m in INLINE_STYLE.finditer(html)))
+    return list(dict.fromkeys(content_of(html, t) for t in start_tags(html, "style")))
 
 
 def inline_scripts(html: str) -> list[str]:
     """The bodies of the inline scripts in ``html`` that a browser runs, in
-    order, without repeats."""
-    bodies = []
-    for match in INLINE_SCRIPT.finditer(html):
-        attrs, body = match.group("attrs"), match.group("body")
-        if "src=" in attrs.lower() or DATA_TYPES.search(attrs):
-            continue
-        if body not in bodies:
-            bodies.append(body)
-    return bodies
+    order, without repeats. JSON data blocks are not run."""
+    bodies = [
+        content_of(html, t)
+        for t in start_tags(html, "script")
+        if "src" not in t.attrs and t.attrs.get("type", "").lower() not in DATA_TYPES
+    ]
+    return list(dict.fromkeys(bodies))
 
 
 @dataclass(frozen=True)
@@ -225,17 +222,6 @@ KEY = "dn_csp_allowed"
 # After the other hooks have set the environment up (the overrides' escaping).
 @event_priority(-100)
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-    config[KEY] = allowed_snippets(env, config, [f.url for f in files.documentation_pages()])
+    urls = [f.url for f in files.documentation_pages()]
+    shared.put(config, KEY, allowed_snippets(env, config, urls))
     return env
-
-
-@event_priority(-100)
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return add_policy(output, f"docs/{page.file.src_uri}", config[KEY])
-
-
-@event_priority(-100)
-def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    if not template_name.endswith(".html"):
-        return output_content
-    return add_policy(output_content, template_name, config[KEY])

@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING
 import content_safety
 import markdown
 import markupsafe
+import shared
 from mkdocs.exceptions import PluginError
+from tags import start_tags
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -41,10 +43,10 @@ ROOT_PLACEHOLDER = "__DN_ROOT__/"
 # The opening tag the template writes. Escaped copies (in code blocks) do not
 # match, so only real markup is counted.
 NOTICE_MARKER = '<section class="dn-disclaimer"'
+NOTICE_CLASS = "dn-disclaimer"
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"<[^>]*>")
-SENTENCES = "dn_disclaimer_sentences"
 _MD_LINK = re.compile(r'href="(?!https?:|mailto:|#)([^"#]+\.md)(#[^"]*)?"')
 
 
@@ -127,7 +129,7 @@ def imitation(content: str, sentences: list[str]) -> str | None:
 
 def count_notices(html: str) -> int:
     """How many disclaimer notices a rendered page carries."""
-    return html.count(NOTICE_MARKER)
+    return sum(1 for t in start_tags(html, "section") if t.has_class(NOTICE_CLASS))
 
 
 def check_notice_count(html: str, where: str) -> None:
@@ -169,19 +171,21 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
     notice = render_notice(load_notice(path), page_urls, str(path))
     check_notice_markup(notice, path.read_text(encoding="utf-8"), settings["notice"])
-    config[NOTICE], config[SENTENCES] = notice, notice_sentences(notice)
+    shared.put(config, NOTICE, {"html": notice, "sentences": notice_sentences(notice)})
     return files
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
     """Give the notice to the templates. Markup: made from the checked
     notice, printed as HTML by the template, which escapes everything else."""
-    env.globals["disclaimer_notice"] = markupsafe.Markup(config[NOTICE])
+    notice = shared.get(config, NOTICE, "hooks/disclaimer.py")
+    env.globals["disclaimer_notice"] = markupsafe.Markup(notice["html"])
     return env
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    sentence = imitation(html, config[SENTENCES])
+    notice = shared.get(config, NOTICE, "hooks/disclaimer.py")
+    sentence = imitation(html, notice["sentences"])
     if sentence:
         source = page.file.content_string
         line = content_safety.line_of(source, " ".join(sentence.split()[:4]))
@@ -192,14 +196,3 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
             "point readers to the disclaimer, link to about/disclaimer.md."
         )
     return html
-
-
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    check_notice_count(output, f"docs/{page.file.src_uri}")
-    return output
-
-
-def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    if template_name.endswith(".html"):
-        check_notice_count(output_content, f"the theme template '{template_name}'")
-    return output_content

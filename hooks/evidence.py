@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import buildcache
 import plaintext
+import shared
 import stash
 import yaml
 import yamlsafe
@@ -420,13 +421,15 @@ def render_map(evidence: Evidence, links: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------
 
 
+# After hooks/citations.py (80), whose bibliography it checks against.
+@event_priority(70)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Once per build: check the evidence data against the bibliography."""
     path = Path(config.config_file_path).parent / config.extra.get("evidence", "data/evidence.yaml")
-    references = set(config["dn_citations"].bibliography)
+    references = set(shared.get(config, "dn_citations", "hooks/evidence.py").bibliography)
     pages = {f.src_uri for f in files.documentation_pages()}
     cache = buildcache.folder(config.config_file_path, "evidence")
-    config["dn_evidence"] = load_evidence(path, references, pages, cache)
+    shared.put(config, "dn_evidence", load_evidence(path, references, pages, cache))
     return files
 
 
@@ -435,7 +438,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if TABLE_MARKER not in markdown and MAP_MARKER not in markdown:
         return markdown
-    evidence: Evidence = config["dn_evidence"]
+    evidence: Evidence = shared.get(config, "dn_evidence", "hooks/evidence.py")
     src = page.file.src_uri
     if MAP_MARKER in markdown:
         links = {
@@ -451,6 +454,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
                 f"docs/{src}: has {TABLE_MARKER} but data/evidence.yaml has no finding for it; "
                 "add findings with a condition whose page is this page, or remove the marker."
             )
-        bibliography = {k: e.data for k, e in config["dn_citations"].bibliography.items()}
+        index = shared.get(config, "dn_citations", "hooks/evidence.py")
+        bibliography = {k: e.data for k, e in index.bibliography.items()}
         markdown = markdown.replace(TABLE_MARKER, render_table(findings, bibliography))
     return markdown

@@ -22,6 +22,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+import shared
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -107,7 +108,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             )
             if size := viewbox_size(svg):
                 sizes[uri[len(FIGURES) : -len(".svg")]] = size
-    config["dn_figure_sizes"] = sizes
+    shared.put(config, "dn_figure_sizes", sizes)
     return files
 
 
@@ -116,4 +117,4 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_page_content(html_: str, *, page, config: MkDocsConfig, files: Files) -> str:
     if "<figure" not in html_:
         return html_
-    return prepare_figures(html_, config["dn_figure_sizes"])
+    return prepare_figures(html_, shared.get(config, "dn_figure_sizes", "hooks/figures.py"))

@@ -26,15 +26,16 @@ from typing import TYPE_CHECKING
 
 from loading import EVENT as SCRIPTS_LOADED
 from mkdocs.plugins import event_priority
+from tags import content_of, end_of, start_tags
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-LIBRARY = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>')
-SETUP = '<script id="init-glightbox">'
-SETUP_SCRIPT = re.compile(r'<script id="init-glightbox">(.*?)</script>', re.S)
+# The plugin's library and its set-up script (hooks/finish.py moves them).
+LIBRARY = "glightbox.min.js"
+SETUP_ID = "init-glightbox"
 
 # A Markdown image (![alt](src) or ![alt][ref]) or a raw <img>.
 IMAGE = re.compile(r"!\[[^\]]*\][(\[]|<img\b", re.I)
@@ -53,26 +54,24 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 def move_script(html: str) -> str:
     """``html`` with the lightbox library loaded just before its set-up script
     instead of in <head>, and the set-up run once the scripts are loaded."""
-    library = LIBRARY.search(html)
-    if not library or SETUP not in html:
+    scripts = start_tags(html, "script")
+    library = next((t for t in scripts if t.attrs.get("src", "").endswith(LIBRARY)), None)
+    setup = next((t for t in scripts if t.has("id", SETUP_ID)), None)
+    if library is None or setup is None or setup.start < library.start:
         return html
-    html = html[: library.start()] + html[library.end() :]
-    return SETUP_SCRIPT.sub(
-        lambda m: (
-            library.group(0)
-            + SETUP
-            + f"document.addEventListener('{SCRIPTS_LOADED}',"
-            + f"()=>{{{m.group(1)}}},{{once:true}})</script>"
-        ),
-        html,
-        count=1,
+    library_html = html[library.start : end_of(html, library)]
+    body = content_of(html, setup)
+    moved = (
+        library_html
+        + html[setup.start : setup.end]
+        + f"document.addEventListener('{SCRIPTS_LOADED}',()=>{{{body}}},{{once:true}})</script>"
     )
-
-
-# After the plugin adds its tags (priority 0), before the CSP hashes the page.
-@event_priority(-50)
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return move_script(output)
+    return (
+        html[: library.start]
+        + html[end_of(html, library) : setup.start]
+        + moved
+        + html[end_of(html, setup) :]
+    )
 
 
 WRAPPER_START = "<html><head></head><body>"

@@ -27,19 +27,9 @@ the finished page rather than by copying the template's block.
 from __future__ import annotations
 
 import html as html_lib
-import re
-from typing import TYPE_CHECKING
 
-from mkdocs.plugins import event_priority
+from tags import end_of, start_tags
 
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.pages import Page
-
-# An external classic script: a src, and no type, async or module.
-EXTERNAL_SCRIPT = re.compile(
-    r'<script(?![^>]*\s(?:type|async)[\s=>])[^>]*\ssrc="([^"]+)"[^>]*></script>\n?'
-)
 EVENT = "dn:scripts-loaded"
 LOADER = (
     "(()=>{const s=document.currentScript.dataset.scripts.split(' ');"
@@ -59,27 +49,30 @@ LOADER = (
 )
 
 
+def external_scripts(html: str) -> list[tuple[int, int, str]]:
+    """Where each external classic script is (a src, and no type or async),
+    with its address; the line break after it goes with it."""
+    found = []
+    for tag in start_tags(html, "script"):
+        if "src" in tag.attrs and not {"type", "async"} & tag.attrs.keys():
+            end = end_of(html, tag)
+            end += html.startswith("\n", end)
+            found.append((tag.start, end, tag.attrs["src"]))
+    return found
+
+
 def load_after_paint(html: str) -> str:
     """``html`` with its external classic scripts loaded by the loader, which
     takes the place of the first of them."""
-    sources = EXTERNAL_SCRIPT.findall(html)
-    if not sources:
+    scripts = external_scripts(html)
+    if not scripts:
         return html
-    first = EXTERNAL_SCRIPT.search(html)
-    loader = f'<script data-scripts="{html_lib.escape(" ".join(sources))}">{LOADER}</script>\n'
-    rest = EXTERNAL_SCRIPT.sub("", html[first.end() :])
-    return html[: first.start()] + loader + rest
-
-
-# After the lightbox hook places its script (priority -50), before the CSP
-# hashes the page (-100).
-@event_priority(-60)
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return load_after_paint(output)
-
-
-@event_priority(-60)
-def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    if not template_name.endswith(".html"):
-        return output_content
-    return load_after_paint(output_content)
+    sources = " ".join(src for _, _, src in scripts)
+    loader = f'<script data-scripts="{html_lib.escape(sources)}">{LOADER}</script>\n'
+    out, at = [], 0
+    for number, (start, end, _) in enumerate(scripts):
+        out.append(html[at:start])
+        if number == 0:
+            out.append(loader)
+        at = end
+    return "".join(out) + html[at:]

@@ -39,13 +39,16 @@ from typing import TYPE_CHECKING, Any
 
 import markupsafe
 import plaintext
+import shared
 import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 # Outside the "mkdocs" logger on purpose: MkDocs counts that logger's warnings
@@ -401,10 +404,12 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------------------
 
 
+# Before the hooks that read the front matter (hooks/shared.py).
+@event_priority(90)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Once per build: check every page's front matter."""
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
-    config["dn_metadata"] = check_pages(sources)
+    shared.put(config, "dn_metadata", check_pages(sources))
     return files
 
 
@@ -464,8 +469,30 @@ def audience_tags(meta: dict[str, Any]) -> list[str]:
     return own + [t for t in AUDIENCE_TAGS[meta["audience"]] if t not in own]
 
 
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    """Every page's title and sitemap date from its checked front matter,
+    before any page is read. A full build sets them again when it reads each
+    page; ``mkdocs build --dirty`` reads only the pages that changed, and
+    without this the others would be "None" in the navigation and dated
+    today in the sitemap (mkdocs/mkdocs#4047)."""
+    pages = shared.get(config, "dn_metadata", "hooks/metadata.py")
+    for page in nav.pages:
+        fm = pages.get(page.file.src_uri)
+        if fm is None:
+            continue
+        # MkDocs' own title returns None until the page is read; a title the
+        # nav gives ("Home: index.md") is already set on the page and stays.
+        if "title" not in vars(page):
+            page.title = fm.meta["title"]
+        page.update_date = fm.meta["last_reviewed"].isoformat()
+    return nav
+
+
+# After hooks/citations.py (0), so nothing in a title is read as a citation;
+# before Material's tags plugin (-50) reads the tags.
+@event_priority(-10)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    meta = config["dn_metadata"][page.file.src_uri].meta
+    meta = shared.get(config, "dn_metadata", "hooks/metadata.py")[page.file.src_uri].meta
     markdown = title_heading(markdown, meta["title"])
     # Read by Material's tags plugin, which runs later (priority -50).
     page.meta["tags"] = audience_tags(meta)

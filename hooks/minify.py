@@ -13,13 +13,6 @@ bytes more and rewrite markup that the CSP hashes and the tests rely on.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
-from mkdocs.plugins import event_priority
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.pages import Page
 
 KEEP = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.S | re.I)
 LINE_START = re.compile(r"\n[ \t\r\n]+")
@@ -37,15 +30,3 @@ def collapse(html: str) -> str:
         elif i % 3 == 1:
             out.append(part)
     return "".join(out)
-
-
-# After the other hooks have finished the page (hooks/stylesheets.py at -80
-# leaves lines where links were), before the CSP hashes its scripts (-100).
-@event_priority(-90)
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return collapse(output)
-
-
-@event_priority(-90)
-def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    return collapse(output_content) if template_name.endswith(".html") else output_content

@@ -19,10 +19,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shared
 from mkdocs.plugins import event_priority
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
 
 
 def add_terms(index: dict, terms: dict[str, list[str]]) -> dict:
@@ -40,13 +42,7 @@ def add_terms(index: dict, terms: dict[str, list[str]]) -> dict:
 # After Material's search plugin writes the index in its on_post_build.
 @event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    pages = config["dn_metadata"]
-    urls = config["dn_page_urls"]
-    terms = {
-        urls[src]: fm.meta["search_terms"]
-        for src, fm in pages.items()
-        if fm.meta.get("search_terms")
-    }
+    terms = shared.get(config, KEY, "hooks/search_terms.py")
     path = Path(config.site_dir) / "search" / "search_index.json"
     if terms and path.exists():
         index = add_terms(json.loads(path.read_text(encoding="utf-8")), terms)
@@ -55,6 +51,17 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         )
 
 
-def on_files(files, *, config: MkDocsConfig):
-    config["dn_page_urls"] = {f.src_uri: f.url for f in files.documentation_pages()}
+KEY = "dn_search_terms"
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Each page's search terms by its URL, from the checked front matter."""
+    pages = shared.get(config, "dn_metadata", "hooks/search_terms.py")
+    urls = {f.src_uri: f.url for f in files.documentation_pages()}
+    terms = {
+        urls[src]: fm.meta["search_terms"]
+        for src, fm in pages.items()
+        if fm.meta.get("search_terms")
+    }
+    shared.put(config, KEY, terms)
     return files

@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import markupsafe
+import shared
 
 # MkDocs puts the hooks folder on sys.path, so sibling hooks import by name.
 from citations import year_of
@@ -115,7 +116,7 @@ def robots_txt(site_url: str) -> str:
 def on_page_context(
     context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
-    meta = config["dn_metadata"][page.file.src_uri].meta
+    meta = shared.get(config, "dn_metadata", "hooks/seo.py")[page.file.src_uri].meta
     # Markup: to_script_json makes it safe inside <script>, where HTML
     # escaping would break the JSON.
     page.meta["dn_jsonld"] = markupsafe.Markup(

@@ -23,6 +23,7 @@ post-build step could call without MkDocs.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,13 +32,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import buildcache
+import shared
 import tinycss2
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from tags import Tag, start_tags
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.pages import Page
+    from mkdocs.structure.files import Files
 
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 TAG = re.compile(r"<([a-zA-Z][\w-]*)")
@@ -48,7 +50,6 @@ ID_ATTR = re.compile(r'id="([^"]*)"')
 ATTR_VALUE = re.compile(r'="([^"]*)"')
 VAR_USE = re.compile(r"var\(\s*--([\w-]+)")
 CLASSED_TABLE = re.compile(r"<table\s[^>]*?class=")
-LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 LINK_TAG = '<link rel="stylesheet" href="{}">'
 
 
@@ -431,14 +432,30 @@ class Build:
     links: list[str] | None = None
     indexes: list[list] = field(default_factory=list)
     attributes: set[str] = field(default_factory=set)
-    names: Names = field(default_factory=lambda: Names(set(), set(), set(), set(), set(), set()))
+    # The names of each page rendered in this build, by how messages name it.
+    pages: dict[str, Names] = field(default_factory=dict)
+    # Every page of the site (its path in the site), rendered in this build
+    # or not (``mkdocs build --dirty`` renders only the pages that changed).
+    expected: dict[str, str] = field(default_factory=dict)
+
+
+def stylesheet_links(html: str) -> list[Tag]:
+    """The page's ``<link rel="stylesheet">`` tags, but the lightbox's (only
+    on pages with images, so not part of the one combined stylesheet)."""
+    return [
+        t
+        for t in start_tags(html, "link")
+        if "stylesheet" in t.attrs.get("rel", "").lower().split()
+        and "glightbox" not in t.attrs.get("href", "")
+    ]
 
 
 def relink(html: str, where: str, build: Build, href_to: Callable[[str], str | None]) -> str:
     """``html`` linking the one combined stylesheet instead of the theme's and
     ``extra_css``; its names are added to ``build``. ``href_to`` maps an href
     to its path in the site (None if it is not in it)."""
-    own = [h for h in LINK.findall(html) if "glightbox" not in h]  # only on pages with images
+    links = stylesheet_links(html)
+    own = [t.attrs.get("href", "") for t in links]
     targets = [href_to(h) for h in own]
     if build.links is None:
         if None in targets:
@@ -454,25 +471,72 @@ def relink(html: str, where: str, build: Build, href_to: Callable[[str], str | N
             f"{where} links other stylesheets ({targets}) than the rest of the site "
             f"({build.links}); hooks/stylesheets.py combines one set that every page shares."
         )
-    gather(build.names, html, build.attributes)
-    if not own:
+    build.pages[where] = names = no_names()
+    gather(names, html, build.attributes)
+    if not links:
         return html
     prefix = own[0].removesuffix(targets[0])
-    html = html.replace(LINK_TAG.format(own[0]), LINK_TAG.format(prefix + OUTPUT), 1)
-    for href in own[1:]:
-        html = html.replace(LINK_TAG.format(href), "", 1)
-    return html
+    out, at = [], 0
+    for number, tag in enumerate(links):
+        out.append(html[at : tag.start])
+        if number == 0:
+            out.append(LINK_TAG.format(prefix + OUTPUT))
+        at = tag.end
+    return "".join(out) + html[at:]
+
+
+def no_names() -> Names:
+    return Names(set(), set(), set(), set(), set(), set())
+
+
+_KEPT_FIELDS = ("classes", "ids", "tags", "attributes", "values", "classed")
+
+
+def site_names(build: Build, kept: dict) -> tuple[Names, dict]:
+    """The names of every page of the site, and what to keep of them for the
+    next build. A page this build did not render (a dirty build) counts with
+    the names kept from the build that rendered it, or, if none were kept or
+    the stylesheets now test other attributes, with the names in its built
+    file. Pages no longer in the site are dropped, so the kept file stays
+    the size of the site."""
+    pages = build.expected or dict.fromkeys(build.pages, "")
+    names, keep = no_names(), {}
+    for where, dest in pages.items():
+        page = build.pages.get(where)
+        entry = kept.get(where)
+        if page is None and entry and set(entry["candidates"]) >= build.attributes:
+            page = Names(**{k: set(entry["names"][k]) for k in _KEPT_FIELDS}, words=set())
+        if page is None and dest and (build.site / dest).is_file():
+            page = no_names()
+            gather(page, (build.site / dest).read_text(encoding="utf-8"), build.attributes)
+        if page is None:
+            continue
+        for name in _KEPT_FIELDS:
+            getattr(names, name).update(getattr(page, name))
+        keep[where] = {
+            "candidates": sorted(build.attributes),
+            "names": {k: sorted(getattr(page, k)) for k in _KEPT_FIELDS},
+        }
+    return names, keep
 
 
 def write(build: Build) -> Path | None:
-    """Write the combined stylesheet for the pages gathered in ``build``."""
+    """Write the combined stylesheet for every page of the site."""
     if not build.links:
         return None
+    kept_file = build.cache / "pages.json" if build.cache else None
+    try:
+        kept = json.loads(kept_file.read_text(encoding="utf-8")) if kept_file else {}
+    except (OSError, ValueError):
+        kept = {}
+    names, keep = site_names(build, kept if isinstance(kept, dict) else {})
+    if kept_file is not None:
+        buildcache.write_text(kept_file, json.dumps(keep, sort_keys=True))
     # The theme's scripts and the lightbox's, not the search worker's.
     for script in sorted((build.site / "assets" / "javascripts").glob("*.js")):
-        build.names.words.update(WORD.findall(script.read_text(encoding="utf-8")))
+        names.words.update(WORD.findall(script.read_text(encoding="utf-8")))
     out = build.site / OUTPUT
-    out.write_text(choose(build.indexes, build.names), encoding="utf-8")
+    out.write_text(choose(build.indexes, names), encoding="utf-8")
     return out
 
 
@@ -483,11 +547,11 @@ def write(build: Build) -> Path | None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     cache = buildcache.folder(config.config_file_path, "stylesheets")
-    config[KEY] = Build(Path(config.site_dir), cache)
+    shared.put(config, KEY, Build(Path(config.site_dir), cache))
     return config
 
 
-def _href_to(config: MkDocsConfig, page_url: str) -> Callable[[str], str | None]:
+def href_to(config: MkDocsConfig, page_url: str) -> Callable[[str], str | None]:
     """Maps a stylesheet href on the page at ``page_url`` to its path in the
     site. The 404 page links from the site's base path."""
     base = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
@@ -499,18 +563,14 @@ def _href_to(config: MkDocsConfig, page_url: str) -> Callable[[str], str | None]
     return href_to
 
 
-# After the other hooks have finished the page; the CSP does not cover links.
-@event_priority(-80)
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return relink(output, f"docs/{page.file.src_uri}", config[KEY], _href_to(config, page.url))
-
-
-@event_priority(-80)
-def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    if not template_name.endswith(".html"):
-        return output_content
-    return relink(output_content, template_name, config[KEY], _href_to(config, template_name))
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Every page of the site, rendered in this build or not."""
+    build = shared.get(config, KEY, "hooks/stylesheets.py")
+    docs = shared.docs_label(config)
+    build.expected = {f"{docs}/{f.src_uri}": f.dest_uri for f in files.documentation_pages()}
+    build.expected.update({t: t for t in config.theme.static_templates if t.endswith(".html")})
+    return files
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    write(config[KEY])
+    write(shared.get(config, KEY, "hooks/stylesheets.py"))

@@ -11,6 +11,7 @@ options and extensions, which change what a template compiles to.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,10 @@ def keep_compiled(env: jinja2.Environment, root: Path) -> None:
     except OSError:  # a read-only checkout: compile every time, as before
         return
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    # Another kind of environment (a changed option) left its own folder.
+    for other in root.iterdir():
+        if other.is_dir() and other != folder:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 # Before any plugin renders a template with the environment.

@@ -13,24 +13,42 @@ tests/test_html_validity.py.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.pages import Page
+from mkdocs.exceptions import PluginError
+from tags import Tag, start_tags
 
 EMPTY_TABINDEX = re.compile(r'(<label\b[^>]*?)\s+tabindex=""')
-SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
-def repair(html: str) -> str:
+class ThemeChangedError(PluginError):
+    """The theme's markup changed: a repair no longer applies."""
+
+
+def search_dialog(html: str) -> Tag | None:
+    """The theme's search dialog: the element with class "md-search" that is
+    its search component and a dialog."""
+    return next(
+        (
+            t
+            for t in start_tags(html, "div")
+            if t.has_class("md-search") and t.has("data-md-component", "search")
+        ),
+        None,
+    )
+
+
+def repair(html: str, where: str = "the page") -> str:
+    """``html`` with the theme's empty tabindexes gone and its search dialog
+    named; fails if the dialog is not there to name, or is named already
+    (the theme changed: see whether the repair is still needed)."""
     html = EMPTY_TABINDEX.sub(r"\1", html)
-    return html.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
-
-
-def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    return repair(output)
-
-
-def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-    return repair(output_content) if template_name.endswith(".html") else output_content
+    dialog = search_dialog(html)
+    if dialog is None or not dialog.has("role", "dialog") or dialog.has("aria-label"):
+        raise ThemeChangedError(
+            f"{where}: Material's search dialog is not as hooks/theme_fixes.py expects "
+            '(a <div class="md-search" data-md-component="search" role="dialog"> without '
+            "aria-label). The theme has changed: check whether the dialog still lacks an "
+            "accessible name (axe rule aria-dialog-name), then update or remove the repair."
+        )
+    at = dialog.end - 1
+    return html[:at] + ' aria-label="Search"' + html[at:]

@@ -63,7 +63,7 @@ def test_count_ignores_escaped_markup_in_code() -> None:
 @pytest.mark.parametrize(("copies", "message"), [(0, "without the medical"), (2, "2 times")])
 def test_check_notice_count_fails_unless_exactly_one(copies: int, message: str) -> None:
     with pytest.raises(DisclaimerError, match=message) as err:
-        check_notice_count(NOTICE_MARKER * copies, "docs/x.md")
+        check_notice_count(f"{NOTICE_MARKER}>x</section>" * copies, "docs/x.md")
     assert str(err.value).startswith("docs/x.md: ")
 
 

@@ -236,15 +236,6 @@ def test_link_command_lists_and_checks(tmp_path, capsys) -> None:
     assert "https://www.nhs.uk/a" in capsys.readouterr().out
 
 
-def test_theme_fixes() -> None:
-    from theme_fixes import SEARCH_DIALOG, repair
-
-    html = f'<label class="md-nav__link" for="x" tabindex="">A</label>{SEARCH_DIALOG}</div>'
-    fixed = repair(html)
-    assert 'tabindex=""' not in fixed
-    assert 'role="dialog" aria-label="Search">' in fixed
-
-
 def test_style_attributes_only_where_the_lightbox_runs() -> None:
     assert "style-src-attr" not in policy([], [])
     assert "style-src-attr 'unsafe-inline'" in policy([], [], lightbox=True)

@@ -110,9 +110,32 @@ def test_pages_link_the_one_stylesheet() -> None:
         '<link rel="stylesheet" href="../assets/stylesheets/glightbox.min.css"></head>'
         '<body class="x"></body>'
     )
-    assert "x" in build.names.classes
+    assert "x" in build.pages["docs/x.md"].classes
     with pytest.raises(Exception, match=r"docs/y\.md links other stylesheets"):
         relink('<link rel="stylesheet" href="../extra.css">', "docs/y.md", build, to.get)
+
+
+def test_pages_a_dirty_build_did_not_render_keep_their_names(tmp_path: Path) -> None:
+    from stylesheets import Build as Gathered
+    from stylesheets import site_names
+
+    build = Gathered(tmp_path, attributes={"open"})
+    build.expected = {"docs/a.md": "a/index.html", "docs/b.md": "b/index.html", "x": "x.html"}
+    build.pages["docs/a.md"] = names = site_names(Gathered(tmp_path), {})[0]
+    names.classes.add("from-a")
+    (tmp_path / "x.html").write_text('<details open class="from-x"></details>', "utf-8")
+    kept = {
+        "docs/b.md": {
+            "candidates": ["open"],
+            "names": {k: [] for k in ("ids", "tags", "attributes", "values", "classed")}
+            | {"classes": ["from-b"]},
+        },
+        "docs/gone.md": {"candidates": [], "names": {"classes": ["gone"]}},
+    }
+    merged, keep = site_names(build, kept)
+    assert {"from-a", "from-b", "from-x"} <= merged.classes and "gone" not in merged.classes
+    assert "open" in merged.attributes
+    assert set(keep) == {"docs/a.md", "docs/b.md", "x"}
 
 
 def test_every_page_links_only_the_combined_stylesheet(built_site: Build) -> None:
