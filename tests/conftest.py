@@ -58,12 +58,13 @@ class Build:
     output: str
 
 
-def mkdocs_build(project: Path, site: Path) -> Build:
-    """Build ``project`` into ``site`` with the config's own (strict) settings."""
+def mkdocs_build(project: Path, site: Path, *options: str) -> Build:
+    """Build ``project`` into ``site`` with the config's own (strict) settings
+    and any other ``options`` of ``mkdocs build`` (e.g. "--dirty")."""
     env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
     env["NO_MKDOCS_2_WARNING"] = "1"
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site), *options],
         cwd=project,
         env=env,
         capture_output=True,
