@@ -23,8 +23,9 @@ $(VENV)/.dev: requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@ $(VENV)/.site
 
+# Restarted when a hook changes: MkDocs imports hooks once (tools/serve.py).
 serve: $(VENV)/.site
-	$(BIN)/mkdocs serve
+	$(BIN)/python tools/serve.py
 
 build: $(VENV)/.site
 	$(BIN)/mkdocs build
@@ -47,10 +48,10 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check hooks tests bench
-	$(BIN)/ruff format --check hooks tests bench
+	$(BIN)/ruff check hooks tests bench tools
+	$(BIN)/ruff format --check hooks tests bench tools
 	$(BIN)/pymarkdown --config pyproject.toml scan -r docs includes
-	$(BIN)/codespell --toml pyproject.toml docs includes hooks tests README.md CONTRIBUTING.md
+	$(BIN)/codespell --toml pyproject.toml docs includes hooks tests tools README.md CONTRIBUTING.md
 
 # External links: list them (no network needed) or check them (needs one).
 links: $(VENV)/.site
