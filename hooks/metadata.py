@@ -21,6 +21,12 @@ one page must still be publishable while another waits for review. The
 ``review`` command (``make review``, also run weekly in CI) fails on them.
 
 Run ``python hooks/metadata.py --help`` for that command.
+
+"Today" (for overdue reviews and a ``last_reviewed`` in the future) is the
+environment variable ``DN_TODAY`` if it is set, as YYYY-MM-DD, or else the
+real date. It exists so that tests use a fixed clock: the test suite builds
+with ``DN_TODAY=2026-12-01``, so a page falling overdue in the real world
+does not change what the tests see. An invalid value stops the build.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import datetime as dt
 import difflib
 import html
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -69,10 +76,29 @@ HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
 
 CITATION = re.compile(r"\[@[a-z0-9]")
 DUE_SOON_DAYS = 60
+TODAY_VARIABLE = "DN_TODAY"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class MetadataError(PluginError):
     """A problem with a page's front matter, reported without a traceback."""
+
+
+def today() -> dt.date:
+    """The date the build and the review command take as today: ``DN_TODAY``
+    (YYYY-MM-DD) if it is set and not empty, else the real date."""
+    value = os.environ.get(TODAY_VARIABLE, "")
+    if not value:
+        return dt.date.today()
+    try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise MetadataError(
+            f"the environment variable {TODAY_VARIABLE} is {value!r}, not a date: set it as "
+            f"YYYY-MM-DD (e.g. {TODAY_VARIABLE}=2026-12-01), or unset it to use today's date."
+        ) from None
 
 
 @dataclass
@@ -197,7 +223,7 @@ def check_front_matter(fm: FrontMatter, where: str, cites: bool) -> list[str]:
                 f"'last_reviewed' {last}; this page {kind}, so set it to "
                 f"{add_months(last, months)} or earlier."
             )
-    if "last_reviewed" in dates and dates["last_reviewed"] > dt.date.today():
+    if "last_reviewed" in dates and dates["last_reviewed"] > today():
         problems.append(f"{at('last_reviewed')}: 'last_reviewed' is in the future.")
 
     for name, value in plain_text_values(meta):
@@ -381,18 +407,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--docs", default="docs", help="the docs folder (default: docs)")
     parser.add_argument("--within", type=int, default=DUE_SOON_DAYS, help="days ahead (60)")
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help=f"the date to check against, YYYY-MM-DD (default: ${TODAY_VARIABLE}, else today)",
+    )
     args = parser.parse_args(argv)
     docs = Path(args.docs)
     sources = {p.relative_to(docs).as_posix(): p.read_text("utf-8") for p in docs.rglob("*.md")}
     try:
+        day = args.today or today()
         pages = check_pages(dict(sorted(sources.items())), docs.as_posix())
     except MetadataError as err:
         print(err, file=sys.stderr)
         return 2
-    rows = review_report(pages, args.today, args.within)
+    rows = review_report(pages, day, args.within)
     if not rows:
-        print(f"No page is overdue or due for review within {args.within} days of {args.today}.")
+        print(f"No page is overdue or due for review within {args.within} days of {day}.")
     for status, src, due in rows:
         label = "OVERDUE" if status == "overdue" else "due soon"
         print(f"{label:8}  next review {due}  {docs.as_posix()}/{src}")
@@ -512,7 +544,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     )
     # The sitemap's <lastmod>: when the page's content was last reviewed.
     page.update_date = meta["last_reviewed"].isoformat()
-    if review_status(meta, dt.date.today(), within=-1) == "overdue":
+    if review_status(meta, today(), within=-1) == "overdue":
         review_log.warning(
             f"WARNING -  docs/{page.file.src_uri}: review overdue since {meta['next_review']}; "
             "review the page and update 'last_reviewed' and 'next_review'."

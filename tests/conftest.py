@@ -58,11 +58,19 @@ class Build:
     output: str
 
 
-def mkdocs_build(project: Path, site: Path, *options: str) -> Build:
+def mkdocs_build(
+    project: Path, site: Path, *options: str, today: str | None = "2026-12-01"
+) -> Build:
     """Build ``project`` into ``site`` with the config's own (strict) settings
-    and any other ``options`` of ``mkdocs build`` (e.g. "--dirty")."""
-    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    and any other ``options`` of ``mkdocs build`` (e.g. "--dirty").
+
+    The build's clock is fixed at ``today`` (``DN_TODAY``, hooks/metadata.py),
+    so a page falling due for review in the real world changes no test;
+    ``today=None`` builds with the real date."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "DN_TODAY")}
     env["NO_MKDOCS_2_WARNING"] = "1"
+    if today is not None:
+        env["DN_TODAY"] = today
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site), *options],
         cwd=project,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from metadata import (
     FrontMatter,
     MetadataError,
@@ -20,6 +24,7 @@ from metadata import (
     review_report,
     reviewer_names,
     title_heading,
+    today,
 )
 
 GOOD = """---
@@ -95,7 +100,8 @@ def test_pages_without_citations_may_wait_36_months() -> None:
     assert any("24 months" in p for p in problems(later, cites=True))
 
 
-def test_future_review_date_is_refused() -> None:
+def test_future_review_date_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DN_TODAY", raising=False)
     future = dt.date.today() + dt.timedelta(days=30)
     text = GOOD.replace("2026-01-10", future.isoformat()).replace(
         "next_review: " + future.isoformat(), "next_review: " + add_months(future, 12).isoformat()
@@ -247,3 +253,68 @@ def test_audience_tags_come_from_the_audience() -> None:
         "For patients",
         "For clinicians",
     ]
+
+
+def test_today_is_DN_TODAY_or_the_real_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DN_TODAY", raising=False)
+    assert today() == dt.date.today()
+    monkeypatch.setenv("DN_TODAY", "")
+    assert today() == dt.date.today()
+    monkeypatch.setenv("DN_TODAY", "2026-12-01")
+    assert today() == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "01/12/2026", "20261201", "2026-12-1", "soon"])
+def test_an_invalid_DN_TODAY_names_the_variable(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DN_TODAY", value)
+    with pytest.raises(MetadataError, match=rf"DN_TODAY is '{value}', not a date: .*YYYY-MM-DD"):
+        today()
+
+
+def test_last_reviewed_in_the_future_is_judged_by_DN_TODAY(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DN_TODAY", "2026-01-09")  # GOOD was reviewed on 2026-01-10
+    assert any("'last_reviewed' is in the future" in p for p in problems(GOOD))
+    monkeypatch.setenv("DN_TODAY", "2026-01-10")
+    assert problems(GOOD) == []
+
+
+def test_review_command_reads_DN_TODAY(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p.md").write_text(GOOD, encoding="utf-8")  # next_review: 2027-01-10
+    monkeypatch.setenv("DN_TODAY", "2027-02-01")
+    assert main(["--docs", str(tmp_path)]) == 1
+    assert "OVERDUE" in capsys.readouterr().out
+    assert main(["--docs", str(tmp_path), "--today", "2026-06-01"]) == 0  # --today wins
+    capsys.readouterr()
+    monkeypatch.setenv("DN_TODAY", "2027-31-01")
+    assert main(["--docs", str(tmp_path)]) == 2
+    assert "DN_TODAY is '2027-31-01', not a date" in capsys.readouterr().err
+
+
+def make_review(*args: str) -> subprocess.CompletedProcess[str]:
+    """``make review`` on the real pages: ``python hooks/metadata.py`` in the project."""
+    env = {k: v for k, v in os.environ.items() if k != "DN_TODAY"}
+    return subprocess.run(
+        [sys.executable, "hooks/metadata.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_make_review_fails_and_lists_the_pages_once_they_are_overdue() -> None:
+    proc = make_review("--today", "2028-01-01")  # after the next_review of 2027-11-22
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert re.search(
+        r"^OVERDUE +next review 2027-11-22 +docs/safety/index\.md$", proc.stdout, re.M
+    ), proc.stdout
+    proc = make_review("--today", "2026-12-01")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "OVERDUE" not in proc.stdout
