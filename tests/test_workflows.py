@@ -90,3 +90,25 @@ def test_weekly_workflow_audits_both_lock_files_with_hashed_pip_audit() -> None:
     )
     lock = (ROOT / "requirements-audit.txt").read_text(encoding="utf-8")
     assert re.search(r"^pip-audit==\S+ \\\n\s+--hash=sha256:[0-9a-f]{64}", lock, re.M)
+
+
+def test_only_the_review_job_may_write_issues() -> None:
+    """The weekly review-dates job files overdue pages as one issue, with the
+    workflow's own token; no other job of any workflow may write issues."""
+    writers = []
+    for workflow in WORKFLOWS:
+        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        assert data.get("permissions") == {}, f"{workflow.name}: set 'permissions: {{}}' on top"
+        for name, job in data["jobs"].items():
+            if (job.get("permissions") or {}).get("issues") == "write":
+                writers.append(f"{workflow.name}:{name}")
+    assert writers == ["scheduled.yml:review-dates"]
+    job = yaml.safe_load(
+        (ROOT / ".github" / "workflows" / "scheduled.yml").read_text(encoding="utf-8")
+    )["jobs"]["review-dates"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "make --silent review" in runs
+    assert "gh issue create" in runs and "gh issue edit" in runs
+    issue_step = next(step for step in job["steps"] if "gh issue" in step.get("run", ""))
+    assert issue_step["env"]["GH_TOKEN"] == "${{ github.token }}"
