@@ -502,7 +502,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         path, buildcache.folder(config.config_file_path, "bibliography")
     )
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
-    index = CitationIndex(bibliography, scan_citations(sources, bibliography))
+    index = CitationIndex(
+        bibliography, scan_citations(sources, bibliography, shared.docs_label(config))
+    )
     pages = shared.get(config, "dn_metadata", "hooks/citations.py")
     index.titles = {src: str(pages[src].meta["title"]) for src in sources}
     for entry in uncited(bibliography, index.cited_by):

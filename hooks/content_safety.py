@@ -417,7 +417,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in files:
         if file.src_uri.endswith(".svg"):
             text = file.content_string
-            problems += report(scan_svg(text), text, f"docs/{file.src_uri}")
+            where = f"{shared.docs_label(config)}/{file.src_uri}"
+            problems += report(scan_svg(text), text, where)
     if problems:
         raise ContentSafetyError("unsafe SVG files:\n" + "\n".join(problems))
     # Every stylesheet a page may use: the theme's, the plugins' and extra_css.
@@ -452,7 +453,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    source, where = page.file.content_string, f"docs/{page.file.src_uri}"
+    source, where = page.file.content_string, shared.page_label(config, page)
     problems = scan_html(html)
     if problems:
         problems = report(problems, source, where, snippet_files(config))

@@ -190,7 +190,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
         source = page.file.content_string
         line = content_safety.line_of(source, " ".join(sentence.split()[:4]))
         raise DisclaimerError(
-            f"docs/{page.file.src_uri}{f':{line}' if line else ''}: the page repeats the "
+            f"{shared.page_label(config, page)}{f':{line}' if line else ''}: the page repeats the "
             f"medical disclaimer notice ('{sentence}'), which the template adds to every "
             "page: a second copy would pass for it. Remove it, or say it in other words; to "
             "point readers to the disclaimer, link to about/disclaimer.md."

@@ -451,7 +451,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         findings = [f for k in keys for f in evidence.for_condition(k)]
         if not findings:
             raise EvidenceError(
-                f"docs/{src}: has {TABLE_MARKER} but data/evidence.yaml has no finding for it; "
+                f"{shared.page_label(config, page)}: has {TABLE_MARKER} but the evidence data "
+                "has no finding for it; "
                 "add findings with a condition whose page is this page, or remove the marker."
             )
         index = shared.get(config, "dn_citations", "hooks/evidence.py")

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import shared
 import yaml
+from content_safety import line_of
 from mkdocs.exceptions import PluginError
 
 if TYPE_CHECKING:
@@ -59,13 +61,6 @@ def link_problem(url: str) -> str | None:
         return None  # mailto:, tel:, relative links
     if not HOST.match(parts.hostname or "") or " " in url:
         return f"'{url}' is not a well-formed web address; check it for typos"
-    return None
-
-
-def line_of(source: str, text: str) -> int | None:
-    for number, line in enumerate(source.splitlines(), 1):
-        if text in line:
-            return number
     return None
 
 
@@ -136,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    where = f"docs/{page.file.src_uri}"
+    where = shared.page_label(config, page)
     problems = []
     for url in hrefs(html):
         if problem := link_problem(url):

@@ -63,7 +63,14 @@ if TYPE_CHECKING:
 review_log = logging.getLogger("dn_guide.review")
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-AUDIENCES = ("patients", "clinicians", "everyone")
+# Each audience: the Topics tags its pages get, and schema.org's audience
+# types for their structured data (hooks/seo.py). The one table of audiences.
+AUDIENCE_TABLE = {
+    "patients": {"tags": ["For patients"], "schema": ["Patient"]},
+    "clinicians": {"tags": ["For clinicians"], "schema": ["Clinician"]},
+    "everyone": {"tags": ["For patients", "For clinicians"], "schema": ["Patient", "Clinician"]},
+}
+AUDIENCES = tuple(AUDIENCE_TABLE)
 EDITORIAL_TEAM = "editorial-team"
 REQUIRED = ("title", "description", "audience", "last_reviewed", "next_review", "reviewed_by")
 # Material's own front matter that pages may use. Not "template": a page must
@@ -441,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Once per build: check every page's front matter."""
     sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
-    shared.put(config, "dn_metadata", check_pages(sources))
+    shared.put(config, "dn_metadata", check_pages(sources, shared.docs_label(config)))
     return files
 
 
@@ -488,17 +495,10 @@ def title_heading(markdown: str, title: str) -> str:
     return f"# {escaped}\n\n{markdown}"
 
 
-AUDIENCE_TAGS = {
-    "patients": ["For patients"],
-    "clinicians": ["For clinicians"],
-    "everyone": ["For patients", "For clinicians"],
-}
-
-
 def audience_tags(meta: dict[str, Any]) -> list[str]:
     """The page's tags: its own, then its audience's (one source: `audience:`)."""
     own = list(meta.get("tags") or [])
-    return own + [t for t in AUDIENCE_TAGS[meta["audience"]] if t not in own]
+    return own + [t for t in AUDIENCE_TABLE[meta["audience"]]["tags"] if t not in own]
 
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

@@ -17,6 +17,7 @@ import shared
 
 # MkDocs puts the hooks folder on sys.path, so sibling hooks import by name.
 from citations import year_of
+from metadata import AUDIENCE_TABLE
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -24,12 +25,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 PUBLISHER = "The Dry Needling Guide editorial team"
-# schema.org's audience values for our three audiences.
-AUDIENCE_TYPES = {
-    "patients": ["Patient"],
-    "clinicians": ["Clinician"],
-    "everyone": ["Patient", "Clinician"],
-}
 
 
 def citation_ld(reference: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +73,7 @@ def page_ld(
     site_url: str,
 ) -> dict[str, Any]:
     """The JSON-LD object for one page."""
-    types = AUDIENCE_TYPES[audience]
+    types = AUDIENCE_TABLE[audience]["schema"]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
