@@ -206,7 +206,7 @@ def _check_bibliography(text: str, where: str) -> list[Entry]:
     try:
         data, root = yamlsafe.parse(text)
     except yaml.MarkedYAMLError as err:
-        line, what = yamlsafe.describe_error(err)
+        line, what = yamlsafe.describe_error(err, text=text)
         raise CitationError(
             f"{where}{f':{line}' if line else ''}: the bibliography is not valid YAML ({what}). "
             "Check the indentation and quotes on this line and the one before."

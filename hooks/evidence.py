@@ -194,7 +194,7 @@ def load_evidence(
     except FileNotFoundError:
         raise EvidenceError(f"{where}: the evidence file does not exist.") from None
     except yaml.MarkedYAMLError as err:
-        line, what = yamlsafe.describe_error(err)
+        line, what = yamlsafe.describe_error(err, text=text)
         raise EvidenceError(
             f"{where}{f':{line}' if line else ''}: not valid YAML ({what}); "
             "check indentation and quotes."

@@ -131,7 +131,7 @@ def parse_front_matter(text: str, where: str) -> FrontMatter:
     try:
         meta, root = yamlsafe.parse(block)
     except yaml.MarkedYAMLError as err:
-        line, what = yamlsafe.describe_error(err, first_line=2)
+        line, what = yamlsafe.describe_error(err, first_line=2, text=block)
         raise MetadataError(
             f"{where}:{line or 2}: the front matter is not valid YAML ({what}). Check the "
             "indentation and quotes, and put text with a colon in quotes."

@@ -37,6 +37,7 @@ _OPENED = {
     "a flow sequence": "a '[' list",
     "a flow mapping": "a '{' mapping",
     "a block scalar": "a '|' or '>' text block",
+    "a flow node": "a '[' list or '{' mapping",
 }
 
 
@@ -46,7 +47,9 @@ def _opened(context: str | None) -> str:
     return _OPENED.get(context, context or "something")
 
 
-def describe_error(err: yaml.MarkedYAMLError, first_line: int = 1) -> tuple[int | None, str]:
+def describe_error(
+    err: yaml.MarkedYAMLError, first_line: int = 1, text: str | None = None
+) -> tuple[int | None, str]:
     """Where a YAML error is (a line of the file, given the file line of the
     text's first line) and what it is, in words: the one way every hook
     reports invalid YAML.
@@ -59,6 +62,13 @@ def describe_error(err: yaml.MarkedYAMLError, first_line: int = 1) -> tuple[int 
         return first_line + context.line, f"{_opened(err.context)} that is never closed"
     if problem is None:
         return None, what
+    if text is not None and problem.index >= len(text.rstrip()):
+        # Past the last line: the text ended inside something left open.
+        last = text.rstrip().count("\n")
+        return (
+            first_line + last,
+            f"the text ends inside {_opened(err.context)} that is never closed",
+        )
     if context is not None and context.line != problem.line:
         what += f"; {_opened(err.context)} opened at line {first_line + context.line}"
     return first_line + problem.line, what
