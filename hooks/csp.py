@@ -40,7 +40,7 @@ from minify import collapse
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
-from tags import content_of, start_tags
+from tags import content_of, elements
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -76,7 +76,7 @@ def _sha256(text: str) -> str:
 def inline_styles(html: str) -> list[str]:
     """The bodies of the inline <style> elements in ``html`` (plugins such as
     the lightbox add one), in order, without repeats."""
-    return list(dict.fromkeys(content_of(html, t) for t in start_tags(html, "style")))
+    return list(dict.fromkeys(content_of(html, t) for t, _ in elements(html, "style")))
 
 
 def inline_scripts(html: str) -> list[str]:
@@ -84,7 +84,7 @@ def inline_scripts(html: str) -> list[str]:
     order, without repeats. JSON data blocks are not run."""
     bodies = [
         content_of(html, t)
-        for t in start_tags(html, "script")
+        for t, _ in elements(html, "script")
         if "src" not in t.attrs and t.attrs.get("type", "").lower() not in DATA_TYPES
     ]
     return list(dict.fromkeys(bodies))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from loading import EVENT as SCRIPTS_LOADED
 from mkdocs.plugins import event_priority
-from tags import content_of, end_of, start_tags
+from tags import content_of, elements, end_of
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -54,7 +54,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 def move_script(html: str) -> str:
     """``html`` with the lightbox library loaded just before its set-up script
     instead of in <head>, and the set-up run once the scripts are loaded."""
-    scripts = start_tags(html, "script")
+    scripts = [tag for tag, _ in elements(html, "script")]
     library = next((t for t in scripts if t.attrs.get("src", "").endswith(LIBRARY)), None)
     setup = next((t for t in scripts if t.has("id", SETUP_ID)), None)
     if library is None or setup is None or setup.start < library.start:

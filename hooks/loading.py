@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import html as html_lib
 
-from tags import end_of, start_tags
+from tags import elements
 
 EVENT = "dn:scripts-loaded"
 LOADER = (
@@ -53,9 +53,8 @@ def external_scripts(html: str) -> list[tuple[int, int, str]]:
     """Where each external classic script is (a src, and no type or async),
     with its address; the line break after it goes with it."""
     found = []
-    for tag in start_tags(html, "script"):
+    for tag, end in elements(html, "script"):
         if "src" in tag.attrs and not {"type", "async"} & tag.attrs.keys():
-            end = end_of(html, tag)
             end += html.startswith("\n", end)
             found.append((tag.start, end, tag.attrs["src"]))
     return found

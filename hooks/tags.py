@@ -75,3 +75,16 @@ def content_of(html: str, tag: Tag) -> str:
     """The text between ``tag`` and its end tag (a script's or style's body)."""
     close = re.compile(rf"</{re.escape(tag.name)}\s*>", re.I).search(html, tag.end)
     return html[tag.end : close.start()] if close else ""
+
+
+def elements(html: str, name: str) -> list[tuple[Tag, int]]:
+    """Each ``<name>`` element of a raw-text kind (script, style) with where
+    it ends, skipping anything that only looks like one inside another's text
+    (JSON-LD may quote "<script>" in a string)."""
+    found, after = [], 0
+    for tag in start_tags(html, name):
+        if tag.start < after:
+            continue
+        after = end_of(html, tag)
+        found.append((tag, after))
+    return found

@@ -12,7 +12,7 @@ import pytest
 from lightbox import move_script
 from loading import LOADER, load_after_paint
 from stylesheets import stylesheet_links
-from tags import content_of, end_of, start_tags
+from tags import content_of, elements, end_of, start_tags
 from theme_fixes import ThemeChangedError, repair, search_dialog
 
 THEME = Path(material.__file__).parent / "templates"
@@ -32,6 +32,17 @@ def test_tags_are_read_whatever_the_quoting_and_order() -> None:
         "<SCRIPT id=a data-x='1 2' src=\"b.js\" async></SCRIPT>"
     )
     assert content_of(html, second) == "c()"
+
+
+def test_a_tag_quoted_inside_a_script_is_not_an_element() -> None:
+    html = (
+        '<script type="application/ld+json">{"n":"<script>x()<\\/script>"}</script>'
+        "<script>y()</script>"
+    )
+    assert [content_of(html, t) for t, _ in elements(html, "script")] == [
+        '{"n":"<script>x()<\\/script>"}',
+        "y()",
+    ]
 
 
 def test_the_theme_search_dialog_is_named() -> None:
