@@ -40,6 +40,7 @@ from mkdocs.utils import get_relative_url
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -107,8 +108,11 @@ class CitationIndex:
     pages cite which keys (in nav-independent source order)."""
 
     bibliography: dict[str, Entry]
+    # Who cites what: from the pages' Markdown, and added by hooks whose
+    # tables cite sources (hooks/guidelines.py), before on_nav.
     cited_by: dict[str, list[str]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None  # the bibliography file, for messages
 
 
 # ---------------------------------------------------------------------------
@@ -507,13 +511,21 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     )
     pages = shared.get(config, "dn_metadata", "hooks/citations.py")
     index.titles = {src: str(pages[src].meta["title"]) for src in sources}
-    for entry in uncited(bibliography, index.cited_by):
-        log.warning(
-            f"{path}:{entry.line}: entry '{entry.key}' is cited by no page; "
-            "cite it or remove it from the bibliography."
-        )
+    index.path = path
     shared.put(config, "dn_citations", index)
     return files
+
+
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    """After every hook has added the citations its generated tables make
+    (hooks/guidelines.py): warn about entries no page cites."""
+    index: CitationIndex = shared.get(config, "dn_citations", "hooks/citations.py")
+    for entry in uncited(index.bibliography, index.cited_by):
+        log.warning(
+            f"{index.path}:{entry.line}: entry '{entry.key}' is cited by no page; "
+            "cite it or remove it from the bibliography."
+        )
+    return nav
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

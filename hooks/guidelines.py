@@ -23,6 +23,7 @@ fails the build with the file, the line, the entry and the fix.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,6 @@ import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.utils import get_relative_url
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -47,7 +47,7 @@ KEY = "dn_guidelines"
 ABOUT = {
     "dry-needling": "Dry needling",
     "needling-therapies": "Needling therapies (dry needling among them)",
-    "acupuncture": "Acupuncture (dry needling not named)",
+    "acupuncture": "Acupuncture",
 }
 NOT_SEEN = "not-seen"
 DIRECTION = {
@@ -210,6 +210,11 @@ def _label(g: Guideline) -> str:
     return f"{g['body']}, {g['title']} ({year}) [@{g['source']}]"
 
 
+def _covers(g: Guideline) -> str:
+    scope = g.data.get("scope")
+    return f"{ABOUT[g['about']]}, for {scope}" if scope else ABOUT[g["about"]]
+
+
 def _says(g: Guideline) -> str:
     if g["wording"] == NOT_SEEN:
         return (
@@ -224,8 +229,9 @@ def render_section(guidelines: Guidelines, key: str, name: str) -> str:
     checked = long_date(guidelines.checked)
     if not found:
         return (
-            f"No guideline we checked addresses dry needling, needling or acupuncture for "
-            f"{name.lower()} (checked {checked}). The guidelines we did check are listed on "
+            "We found no guideline recommendation on dry needling, needling or acupuncture "
+            f"for {name.lower()} that we could read ourselves (checked {checked}). The "
+            "guidelines we did check are listed on "
             "[the conditions overview](index.md#guidelines).\n"
         )
     rows = [
@@ -233,7 +239,7 @@ def render_section(guidelines: Guidelines, key: str, name: str) -> str:
         "| --- | --- | --- | --- |",
     ]
     for g in found:
-        rows.append(f"| {_label(g)} | {ABOUT[g['about']]} | {_says(g)} | {g['strength']} |")
+        rows.append(f"| {_label(g)} | {_covers(g)} | {_says(g)} | {g['strength']} |")
     caption = (
         f"*From the guide's guideline data, checked {checked}. Where a guideline speaks of "
         "acupuncture or needling in general, we say so: it is not a statement about dry "
@@ -252,9 +258,7 @@ def render_overview(guidelines: Guidelines, links: dict[str, str]) -> str:
     for key, condition in guidelines.conditions.items():
         name = f"[{condition['name']}]({links[key]})" if key in links else condition["name"]
         for g in guidelines.for_condition(key):
-            rows.append(
-                f"| {name} | {_label(g)} | {ABOUT[g['about']]} | {DIRECTION[g['direction']]} |"
-            )
+            rows.append(f"| {name} | {_label(g)} | {_covers(g)} | {DIRECTION[g['direction']]} |")
     caption = f"*From the guide's guideline data, checked {long_date(guidelines.checked)}.*"
     return "\n".join(rows) + "\n\n" + caption + "\n"
 
@@ -284,8 +288,23 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             f"'{MARKER}' line (put it under a '## What guidelines say' heading): "
             + ", ".join(missing)
         )
+    # The tables cite each guideline: the References list and its "Cited on"
+    # links count them (hooks/citations.py warns about uncited entries later).
+    for key, condition in evidence.conditions.items():
+        for g in guidelines.for_condition(key):
+            cited_on(index, g["source"], condition["page"])
+    for file in files.documentation_pages():
+        if OVERVIEW_MARKER in file.content_string:
+            for g in guidelines.entries:
+                cited_on(index, g["source"], file.src_uri)
     shared.put(config, KEY, guidelines)
     return files
+
+
+def cited_on(index: Any, key: str, src_uri: str) -> None:
+    pages = index.cited_by.setdefault(key, [])
+    if src_uri not in pages:
+        pages.append(src_uri)
 
 
 # Before hooks/citations.py (0) numbers the citations the tables add.
@@ -296,10 +315,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     guidelines = shared.get(config, KEY, "hooks/guidelines.py")
     conditions = shared.get(config, "dn_evidence", "hooks/guidelines.py").conditions
     if OVERVIEW_MARKER in markdown:
-        links = {
-            key: get_relative_url(files.get_file_from_path(c["page"]).url, page.file.url)
-            for key, c in conditions.items()
-        }
+        # Markdown links to the pages' sources, which MkDocs checks and resolves.
+        here = posixpath.dirname(page.file.src_uri)
+        links = {key: posixpath.relpath(c["page"], here or ".") for key, c in conditions.items()}
         markdown = markdown.replace(OVERVIEW_MARKER, render_overview(guidelines, links))
     if MARKER in markdown:
         keys = [k for k, c in conditions.items() if c["page"] == page.file.src_uri]

@@ -54,14 +54,21 @@ CONFIG = {
     "dn_citations": Value(
         "hooks/citations.py",
         "on_files (priority 80)",
-        "the checked bibliography and who cites what",
-        ("hooks/evidence.py", "hooks/citations.py (on_page_markdown)"),
+        "the checked bibliography and who cites what (hooks/guidelines.py adds the "
+        "citations its tables make before on_nav, where uncited entries are reported)",
+        ("hooks/evidence.py", "hooks/guidelines.py", "hooks/citations.py (on_page_markdown)"),
     ),
     "dn_evidence": Value(
         "hooks/evidence.py",
         "on_files (priority 70)",
         "the checked evidence data",
-        ("hooks/evidence.py (on_page_markdown)",),
+        ("hooks/evidence.py (on_page_markdown)", "hooks/guidelines.py"),
+    ),
+    "dn_guidelines": Value(
+        "hooks/guidelines.py",
+        "on_files (priority 60)",
+        "the checked guideline data",
+        ("hooks/guidelines.py (on_page_markdown)",),
     ),
     "dn_hiding_classes": Value(
         "hooks/content_safety.py",
