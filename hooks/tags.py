@@ -51,11 +51,15 @@ def _pattern(name: str) -> re.Pattern[str]:
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
-def start_tags(html: str, name: str, start: int = 0) -> list[Tag]:
-    """Every start tag ``<name ...>`` in ``html`` from ``start`` on."""
+def start_tags(html: str, name: str, start: int = 0, containing: str = "") -> list[Tag]:
+    """Every start tag ``<name ...>`` in ``html`` from ``start`` on; only
+    those whose text contains ``containing``, if given (reading every <div>
+    of a page for one of them is the slow part)."""
     pattern = _PATTERNS.get(name) or _PATTERNS.setdefault(name, _pattern(re.escape(name)))
     found = []
     for match in pattern.finditer(html, start):
+        if containing not in match.group(0):
+            continue
         attrs = {}
         for key, double, single, bare in _ATTRIBUTE_PARTS.findall(match.group(2)):
             value = double or single or bare

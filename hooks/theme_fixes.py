@@ -30,7 +30,7 @@ def search_dialog(html: str) -> Tag | None:
     return next(
         (
             t
-            for t in start_tags(html, "div")
+            for t in start_tags(html, "div", containing="md-search")
             if t.has_class("md-search") and t.has("data-md-component", "search")
         ),
         None,
