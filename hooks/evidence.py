@@ -65,11 +65,20 @@ CERTAINTY = {
     "moderate": "Moderate",
     "low": "Low",
     "very-low": "Very low",
-    "not-rated": "Not reported",
+    # Why a finding has no rating, said to the reader.
+    "not-graded": "Not graded: the review used no certainty rating",
+    "not-seen": "Not seen: the review's rating for this finding was not visible to us",
 }
 MINUS, DASH = "\u2212", "\u2013"  # typographic minus sign and en dash
-CERTAINTY_RANK = ["not-rated", "very-low", "low", "moderate", "high"]
-CERTAINTY_LETTER = {"high": "H", "moderate": "M", "low": "L", "very-low": "VL", "not-rated": DASH}
+CERTAINTY_RANK = ["not-graded", "not-seen", "very-low", "low", "moderate", "high"]
+CERTAINTY_LETTER = {
+    "high": "H",
+    "moderate": "M",
+    "low": "L",
+    "very-low": "VL",
+    "not-graded": DASH,
+    "not-seen": DASH,
+}
 REQUIRED = ("condition", "review", "comparison", "outcome", "timepoint", "timing", "measure",
             "favours", "certainty")  # fmt: skip
 
@@ -294,9 +303,9 @@ def render_table(findings: list[Finding], bibliography: dict[str, dict[str, Any]
             f"| {CERTAINTY[f['certainty']]} |"
         )
     caption = (
-        "*Built from the guide's evidence data. Effects as each review reports them; "
-        '"Not reported" means no certainty rating was given or visible in the review\'s '
-        "abstract. See [how to read this](index.md#how-to-read-the-evidence).*"
+        "*Built from the guide's evidence data. Effects and certainty as each review reports "
+        "them; where there is no rating, the column says why. See "
+        "[how to read this](index.md#how-to-read-the-evidence).*"
     )
     return "\n".join(rows) + "\n\n" + caption + "\n"
 
@@ -405,7 +414,7 @@ def render_map(evidence: Evidence, links: dict[str, str]) -> str:
         '<ul class="dn-map-legend">'
         + "".join(f'<li><span aria-hidden="true">{s}</span> {w}</li>' for s, w in SYMBOLS.values())
         + "<li>Letters: highest certainty in the cell (H high, M moderate, L low, VL very low, "
-        f"{DASH} not reported)</li>"
+        f"{DASH} no rating: not graded, or not seen by us)</li>"
         '<li><span aria-hidden="true">·</span> no review finding</li></ul>'
     )
     return (
