@@ -87,16 +87,8 @@ class EvidenceError(PluginError):
     """Bad evidence data, reported without a traceback."""
 
 
-@dataclass
-class Finding:
-    data: dict[str, Any]
-    line: int
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
+# One finding of the evidence data and its line.
+Finding = yamlsafe.Item
 
 
 @dataclass

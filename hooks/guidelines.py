@@ -68,13 +68,8 @@ class GuidelinesError(PluginError):
     """Bad guideline data, reported without a traceback."""
 
 
-@dataclass
-class Guideline:
-    data: dict[str, Any]
-    line: int
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
+# One entry of the guideline data and its line.
+Guideline = yamlsafe.Item
 
 
 @dataclass

@@ -8,6 +8,7 @@ can report "not a date" with the file and line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -85,3 +86,18 @@ def parse(text: str) -> tuple[Any, yaml.Node | None]:
         return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()
+
+
+@dataclass
+class Item:
+    """One entry of a contributor's data file (a finding, a guideline) and the
+    line it starts on, for messages."""
+
+    data: dict[str, Any]
+    line: int
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
