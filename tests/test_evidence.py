@@ -12,6 +12,10 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT, Build, mkdocs_build
 from evidence import (
+    CERTAINTY,
+    COMPARISONS,
+    FAVOURS,
+    OUTCOMES,
     EvidenceError,
     Finding,
     check_finding,
@@ -191,17 +195,100 @@ def generated_table(page: BeautifulSoup):
     return caption.find_parent("p").find_previous("table")
 
 
+def cell_text(cell) -> tuple[str, str]:
+    """A table cell's text before its line break, and its <small> note after."""
+    main = []
+    for part in cell.contents:
+        if getattr(part, "name", None) == "br":
+            break
+        main.append(part.get_text() if hasattr(part, "get_text") else str(part))
+    small = cell.find("small")
+    return " ".join("".join(main).split()), " ".join(small.get_text().split()) if small else ""
+
+
+def table_rows(table) -> list[dict]:
+    rows = []
+    for tr in table.select("tbody tr"):
+        review, compared, outcome, result_, certainty = tr.find_all("td")
+        rows.append(
+            {
+                "reviews": [
+                    a["href"].removeprefix("#ref-") for a in review.select("a[href^='#ref-']")
+                ],
+                "compared": cell_text(compared),
+                "outcome": cell_text(outcome)[0],
+                "result": cell_text(result_),
+                "certainty": cell_text(certainty)[0],
+            }
+        )
+    return rows
+
+
+NUMBERS = re.compile(r"^(\w+) (−?[\d.]+) \((−?[\d.]+) to (−?[\d.]+)\), (.+)$")
+
+
+def row_problems(row: dict, finding: dict) -> list[str]:
+    """How the table row ``row`` differs from ``finding`` in the data."""
+    problems = []
+    result_, unit = row["result"]
+    if finding["measure"] == "narrative":
+        if result_ != " ".join(str(finding["note"]).split()):
+            problems.append(f"result {result_!r}, expected the note {finding['note']!r}")
+    elif not (match := NUMBERS.match(result_)):
+        problems.append(f"result {result_!r} is not 'MEASURE estimate (low to high), direction'")
+    else:
+        measure, *numbers, favours = match.groups()
+        shown = [float(n.replace("−", "-")) for n in numbers]
+        if measure != finding["measure"] or shown != [finding["estimate"], *finding["ci"]]:
+            problems.append(
+                f"result {result_!r}, expected {finding['measure']} {finding['estimate']}"
+                f" ({finding['ci'][0]} to {finding['ci'][1]})"
+            )
+        if favours != FAVOURS[finding["favours"]]:
+            problems.append(f"result {result_!r}, expected {FAVOURS[finding['favours']]!r}")
+        if unit != " ".join(str(finding.get("unit", "")).split()):
+            problems.append(f"unit {unit!r}, expected {finding.get('unit')!r}")
+    note = " ".join(str(finding.get("note") or "").split())
+    if finding["measure"] != "narrative" and row["compared"][1] != note:
+        problems.append(f"note {row['compared'][1]!r}, expected {note!r}")
+    if row["certainty"] != CERTAINTY[finding["certainty"]]:
+        problems.append(f"certainty {row['certainty']!r}, expected {finding['certainty']!r}")
+    return problems
+
+
 def test_each_condition_page_shows_exactly_its_findings(built_site: Build) -> None:
+    """Each finding's numbers are in its own row of its condition page's table:
+    the row of its review, comparison, outcome and time."""
     data = evidence_data()
+    failures = []
     for key, condition in data["conditions"].items():
         src = Path(condition["page"]).with_suffix("")
         page = BeautifulSoup((built_site.site / src / "index.html").read_text(), "html.parser")
-        rows = generated_table(page).select("tbody tr")
+        rows = table_rows(generated_table(page))
         expected = [x for x in data["findings"] if x["condition"] == key]
         assert len(rows) == len(expected), key
         for finding in expected:
-            if finding["measure"] != "narrative":
-                assert f"{abs(finding['estimate'])}" in page.get_text().replace("−", ""), finding
+            name = (
+                f"{key}: {finding['review']}, {finding['comparison']}, {finding['outcome']}, "
+                f"{finding['timing']}"
+            )
+            outcome = f"{OUTCOMES[finding['outcome']]}, {' '.join(finding['timing'].split())}"
+            candidates = [
+                row
+                for row in rows
+                if row["reviews"] == [finding["review"]]
+                and row["compared"][0] == COMPARISONS[finding["comparison"]]
+                and row["outcome"] == outcome
+            ]
+            if not candidates:
+                failures.append(f"{name}: no row of the table has this review and outcome")
+                continue
+            found = [row_problems(row, finding) for row in candidates]
+            if [] in found:  # a row that shows it; taken, so no other finding can claim it
+                rows.remove(candidates[found.index([])])
+            else:
+                failures.append(f"{name}: " + "; ".join(found[0]))
+    assert not failures, "\n".join(failures)
 
 
 def test_the_map_links_every_cell_to_its_condition_page(built_site: Build) -> None:
