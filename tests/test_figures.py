@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, WATCH_CSP, Build, goto, html_pages
+from conftest import ROOT, WATCH_CSP, Build, goto, html_pages, site_base_path
 from figures import dark_variant
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -21,8 +22,58 @@ FIGURE_PAGES = [
 ]
 
 
-def built_figures(site: Path) -> list[Path]:
-    return sorted((site / "assets" / "figures").glob("*.svg"))
+SOURCES = sorted((ROOT / "docs" / "assets" / "figures").glob("*.svg"))
+
+
+def site_file(site: Path, page: Path, url: str) -> Path | None:
+    """The file in ``site`` that ``url`` on built page ``page`` names (None if
+    it is on another host)."""
+    base = "http://site" + site_base_path()
+    page_url = urljoin(base, page.relative_to(site).as_posix())
+    target = urlsplit(urljoin(page_url, url))
+    if target.netloc != "site":
+        return None
+    path = unquote(target.path).removeprefix(site_base_path())
+    return site / (path + "index.html" if path.endswith("/") or not path else path)
+
+
+def figures_shown(site: Path) -> dict[str, list[str]]:
+    """Each figure file the pages show in an article (image or lightbox
+    link) -> the pages, as "page: url"; files that do not exist included."""
+    shown: dict[str, list[str]] = {}
+    for page in html_pages(site):
+        tree = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for tag in tree.select("article img[src], article a.glightbox[href]"):
+            url = tag.get("src") or tag["href"]
+            target = site_file(site, page, url)
+            if target is not None:
+                rel = target.relative_to(site).as_posix()
+                shown.setdefault(rel, []).append(f"{page.relative_to(site)}: <{tag.name}> {url}")
+    return shown
+
+
+def missing_figures(site: Path, shown: dict[str, list[str]]) -> list[str]:
+    """A problem for each file a page shows (``shown``) that ``site`` lacks,
+    and each figure shown without its dark twin (or a twin without its figure)."""
+    problems = [f"{where} is missing" for rel, pages in shown.items() for where in pages
+                if not (site / rel).is_file()]  # fmt: skip
+    for rel, pages in shown.items():
+        if not rel.startswith("assets/figures/"):
+            continue
+        name = rel.removesuffix(".svg").removesuffix("-dark")
+        for twin in (f"{name}.svg", f"{name}-dark.svg"):
+            if twin not in shown:
+                problems.append(f"{pages[0]}: shown without {twin}")
+    return problems
+
+
+def test_every_figure_a_page_shows_is_in_the_site(built_site: Build) -> None:
+    shown = figures_shown(built_site.site)
+    figures = {rel for rel in shown if rel.startswith("assets/figures/")}
+    # Every source figure, light and dark, on some page (so none is untested).
+    assert figures == {f"assets/figures/{s.stem}{v}.svg" for s in SOURCES for v in ("", "-dark")}
+    missing = missing_figures(built_site.site, shown)
+    assert not missing, "\n".join(missing)
 
 
 def test_every_figure_has_a_dark_twin(built_site: Build) -> None:
@@ -34,10 +85,11 @@ def test_every_figure_has_a_dark_twin(built_site: Build) -> None:
         assert dark.read_text() == dark_variant(source.read_text(), str(source))
 
 
-@pytest.mark.parametrize("name", ["trigger-point", "needle-ltr", "mechanisms", "patient-journey",
-                                  "lung-caution"])  # fmt: skip
+@pytest.mark.parametrize("name", [s.stem for s in SOURCES])
 def test_svg_files_are_small_safe_and_titled(built_site: Build, name: str) -> None:
-    for path in (built_site.site / "assets" / "figures").glob(f"{name}*.svg"):
+    for variant in (name, f"{name}-dark"):
+        path = built_site.site / "assets" / "figures" / f"{variant}.svg"
+        assert path.is_file(), f"{path.name} is not in the built site"
         size = path.stat().st_size
         assert size <= 30 * 1024, f"{path.name}: {size} bytes"
         root = ET.parse(path).getroot()
@@ -68,6 +120,13 @@ def test_figure_markup_has_alt_text_and_captions(built_site: Build) -> None:
             assert any(s.endswith("#only-light") for s in sources), page
             assert any(s.endswith("-dark.svg#only-dark") for s in sources), page
     assert figures >= 5
+    # The lightbox is tried on every page with a figure.
+    with_figures = {
+        page.parent.relative_to(built_site.site).as_posix() + "/"
+        for page in html_pages(built_site.site)
+        if "<figure" in page.read_text(encoding="utf-8")
+    }
+    assert with_figures == set(FIGURE_PAGES)
 
 
 @pytest.mark.browser
