@@ -115,20 +115,45 @@ def test_pages_declare_language_and_order_headings(built_site: Build) -> None:
 
 
 def test_skip_link_leads_to_the_content(context, site_url: str) -> None:
+    """The first Tab shows the skip link; Enter on it brings its target, in
+    the article, into view below the header, and the next Tab stays in the
+    article instead of walking the header and the navigation."""
     page = context.new_page()
     goto(page, site_url + "safety/")
     page.keyboard.press("Tab")
     focused = page.evaluate(
         "(() => { const e = document.activeElement; const r = e.getBoundingClientRect();"
         " return {cls: e.className, text: e.textContent.trim(), w: r.width, h: r.height,"
-        " top: r.top}; })()"
+        " top: r.top, target: (e.hash || '').slice(1)}; })()"
     )
     assert "md-skip" in focused["cls"] and "Skip to content" in focused["text"]
     assert focused["w"] > 0 and focused["h"] > 0 and focused["top"] >= 0, "skip link is hidden"
+    target = focused["target"]
+    in_article = "id => document.querySelector('article').contains(document.getElementById(id))"
+    assert target and page.evaluate(in_article, target), f"the skip link leads to #{target}"
     page.keyboard.press("Enter")
-    assert page.url.split("#")[-1] in {"how-safe-is-dry-needling", "__skip"} or page.evaluate(
-        "document.querySelector('article').getBoundingClientRect().top < 200"
+    for _ in range(40):  # polled: the pages' CSP forbids wait_for_function's eval
+        page.wait_for_timeout(50)
+        if page.evaluate("location.hash") == f"#{target}":
+            break
+    assert page.evaluate("location.hash") == f"#{target}", "Enter did not follow the skip link"
+    page.wait_for_timeout(200)  # for a smooth scroll to end
+    top, header, height = page.evaluate(
+        "id => [document.getElementById(id).getBoundingClientRect().top,"
+        " document.querySelector('.md-header').getBoundingClientRect().bottom, innerHeight]",
+        target,
     )
+    assert header <= top < height / 2, f"#{target} is at {top}px, the header ends at {header}px"
+    page.keyboard.press("Tab")
+    after = page.evaluate(
+        """id => { const e = document.activeElement, t = document.getElementById(id);
+          return [document.querySelector('article').contains(e),
+                  t.contains(e) || !!(t.compareDocumentPosition(e)
+                                      & Node.DOCUMENT_POSITION_FOLLOWING),
+                  e.tagName + ' ' + e.textContent.trim().slice(0, 30)]; }""",
+        target,
+    )
+    assert after[0] and after[1], f"the Tab after the skip link went to {after[2]}"
 
 
 # How an element (and, for Material's visually hidden inputs, its label) looks:
