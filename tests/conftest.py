@@ -250,3 +250,175 @@ def goto(page, url: str, **kwargs):
     response = page.goto(url, **kwargs)
     wait_for_scripts(page)
     return response
+
+
+# -- One load of each page per viewport and colour scheme ---------------------
+#
+# The checks a browser runs on every page (axe, requests, CSP, script errors,
+# sideways scrolling, the lightbox on figure pages) share one load of each
+# page per viewing; the tests only read their failures. A test names the
+# checks it reads with @pytest.mark.page_checks(...) and takes the viewing as
+# its "viewing" parameter: a pass runs the checks its selected tests read.
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """A colour scheme and a viewport."""
+
+    scheme: str  # "light" or "dark"
+    width: int
+    height: int
+
+    def __str__(self) -> str:
+        return f"{self.scheme}-{self.width}x{self.height}"
+
+
+DESKTOPS = [Viewing("light", 1280, 900), Viewing("dark", 1280, 900)]
+PHONES = [Viewing("light", 360, 740), Viewing("dark", 360, 740)]
+VIEWINGS = DESKTOPS + PHONES
+
+
+@dataclass
+class Visit:
+    """One load of one page: what a check gets."""
+
+    page: object  # playwright's Page
+    path: str
+    viewing: Viewing
+    requests: list[str]  # every URL the page requested
+    errors: list[str]  # script errors and console errors
+
+
+@dataclass
+class PageCheck:
+    """``run(visit)`` returns the problems it found on the page. Checks run in
+    ``order`` (0: the page as loaded, before axe restyles it; 1: axe; 2: what
+    clicks; 3: what the page did meanwhile), each on ``paths`` (None: all)."""
+
+    name: str
+    run: object
+    viewings: tuple[Viewing, ...]
+    paths: tuple[str, ...] | None
+    order: int
+
+
+PAGE_CHECKS: dict[str, PageCheck] = {}
+
+
+def page_check(name: str, *, viewings=VIEWINGS, paths=None, order: int = 1):
+    """Register a check for the page passes (a decorator)."""
+
+    def register(run):
+        assert name not in PAGE_CHECKS, f"two page checks named {name!r}"
+        paths_ = tuple(paths) if paths is not None else None
+        PAGE_CHECKS[name] = PageCheck(name, run, tuple(viewings), paths_, order)
+        return run
+
+    return register
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "page_checks(*names): the page checks (conftest.page_check) a test reads"
+    )
+
+
+def site_paths(site: Path) -> list[str]:
+    """Every page's path from the site root; the 404 page at an unknown address."""
+    paths = []
+    for page in html_pages(site):
+        rel = page.relative_to(site).as_posix()
+        paths.append("no-such-page/" if rel == "404.html" else rel.removesuffix("index.html"))
+    return paths
+
+
+@dataclass
+class CheckResult:
+    pages: list[str]  # the paths it ran on, in order
+    failures: list[str]  # "/path: problem"
+
+
+class PassResults(dict):
+    """Check name -> CheckResult, for one viewing."""
+
+    def failures(self, *names: str, on: list[str] | None = None) -> list[str]:
+        """The failures of checks ``names``, each of which must have run on
+        every page of ``on`` (a check that ran on no page cannot fail)."""
+        found = []
+        for name in names:
+            assert name in self, f"page check {name!r} did not run (marked on the test?)"
+            ran = self[name].pages
+            assert ran, f"page check {name!r} ran on no page"
+            missing = sorted(set(on or []) - set(ran))
+            assert not missing, f"page check {name!r} did not run on {missing}"
+            found += self[name].failures
+        return found
+
+
+def _checks_wanted(items) -> dict[Viewing, set[str]]:
+    wanted: dict[Viewing, set[str]] = {}
+    for item in items:
+        marker = item.get_closest_marker("page_checks")
+        callspec = getattr(item, "callspec", None)
+        if marker is None or callspec is None or "viewing" not in callspec.params:
+            continue
+        wanted.setdefault(callspec.params["viewing"], set()).update(marker.args)
+    return wanted
+
+
+def _run_pass(browser, site_url: str, paths: list[str], viewing: Viewing, checks) -> PassResults:
+    ctx = browser.new_context(
+        viewport={"width": viewing.width, "height": viewing.height},
+        color_scheme=viewing.scheme,
+    )
+    if "axe" in {c.name for c in checks}:
+        with_axe(ctx)
+    ctx.add_init_script(WATCH_CSP)
+    results = PassResults({c.name: CheckResult([], []) for c in checks})
+    visit = Visit(None, "", viewing, [], [])
+    ctx.on("request", lambda r: visit.requests.append(r.url))
+    try:
+        page = visit.page = ctx.new_page()
+        page.on("pageerror", lambda e: visit.errors.append(f"script error: {e}"))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and visit.errors.append(f"console error: {m.text}"),
+        )
+        for path in paths:
+            wanted = [c for c in checks if c.paths is None or path in c.paths]
+            if not wanted:
+                continue
+            visit.path = path
+            visit.requests.clear()
+            visit.errors.clear()
+            goto(page, site_url + path, wait_until="load")
+            for check in sorted(wanted, key=lambda c: c.order):
+                try:
+                    problems = list(check.run(visit))
+                except Exception as error:  # one broken check does not stop the others
+                    problems = [f"{check.name} check raised {type(error).__name__}: {error}"]
+                results[check.name].pages.append(path)
+                results[check.name].failures += [f"/{path}: {p}" for p in problems]
+    finally:
+        ctx.close()
+    return results
+
+
+@pytest.fixture(scope="session")
+def page_pass(request, browser, site_url: str, built_site: Build):
+    """``page_pass(viewing)``: the PassResults of loading each page once in
+    ``viewing`` and running on it every check the selected tests read there."""
+    wanted = _checks_wanted(request.session.items)
+    paths = site_paths(built_site.site)
+    done: dict[Viewing, PassResults] = {}
+
+    def results(viewing: Viewing) -> PassResults:
+        if viewing not in done:
+            names = wanted.get(viewing, set())
+            unknown = names - PAGE_CHECKS.keys()
+            assert not unknown, f"no page check named {sorted(unknown)}"
+            checks = [c for c in PAGE_CHECKS.values() if c.name in names and viewing in c.viewings]
+            done[viewing] = _run_pass(browser, site_url, paths, viewing, checks)
+        return done[viewing]
+
+    return results

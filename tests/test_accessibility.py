@@ -1,106 +1,123 @@
 """Quality gates in a real browser, on every page: WCAG 2.2 A/AA with axe-core
 in both palettes at desktop and phone widths, no request to another host, no
 Content-Security-Policy violation, no script error, no sideways scrolling on small phones, and
-keyboard use (skip link, visible focus, search)."""
+keyboard use (skip link, visible focus, search).
+
+The per-page checks run on one load of each page per viewport and colour
+scheme (conftest's page passes); each test reports every page that fails."""
 
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import WATCH_CSP, Build, describe, goto, html_pages, run_axe, with_axe
+from conftest import (
+    PHONES,
+    VIEWINGS,
+    Build,
+    Visit,
+    describe,
+    goto,
+    html_pages,
+    page_check,
+    run_axe,
+    site_paths,
+)
 from test_browser import third_party
 
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CONFIGS = [
-    ("light", 1280, 900),
-    ("dark", 1280, 900),
-    ("light", 360, 740),
-    ("dark", 360, 740),
-]
-
-
-def page_paths(site: Path) -> list[str]:
-    """Every page's path from the site root; the 404 page at an unknown address."""
-    paths = []
-    for page in html_pages(site):
-        rel = page.relative_to(site).as_posix()
-        paths.append("no-such-page/" if rel == "404.html" else rel.removesuffix("index.html"))
-    return paths
+# Small phones: each page at the phone viewing's size and at these.
+SMALL_SCREENS = [(360, 640), (320, 640)]
 
 
 @pytest.fixture(scope="module")
 def paths(built_site: Build) -> list[str]:
-    found = page_paths(built_site.site)
+    found = site_paths(built_site.site)
     assert len(found) >= 30
     return found
 
 
-@pytest.mark.parametrize(("scheme", "width", "height"), CONFIGS, ids=lambda v: str(v))
-def test_every_page_passes_axe_and_stays_local(
-    browser, site_url: str, paths: list[str], scheme: str, width: int, height: int
-) -> None:
-    ctx = with_axe(
-        browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
-    )
-    requests: list[str] = []
-    ctx.on("request", lambda r: requests.append(r.url))
-    ctx.add_init_script(WATCH_CSP)
-    failures = []
-    errors: list[str] = []
-    try:
-        page = ctx.new_page()
-        page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
-        page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                # The 404 page's own status is the one error it should log.
-                and not ("status of 404" in m.text and "no-such-page" in page.url)
-                and errors.append(f"{page.url}: {m.text}")
-            ),
+# The checks, run by conftest's page passes on one load of each page.
+
+
+@page_check("palette", order=0)
+def palette_follows_the_system(visit: Visit) -> list[str]:
+    expected = "slate" if visit.viewing.scheme == "dark" else "default"
+    found = visit.page.evaluate("document.body.dataset.mdColorScheme")
+    return [] if found == expected else [f"palette {found!r}, expected {expected!r}"]
+
+
+@page_check("sideways", viewings=PHONES, order=0)
+def no_sideways_scrolling(visit: Visit) -> list[str]:
+    """At the phone's size and the small screens' (resized in place, then
+    back, before axe runs on the page as loaded)."""
+    page, problems = visit.page, []
+    loaded = (visit.viewing.width, visit.viewing.height)
+    for width, height in [loaded, *SMALL_SCREENS, loaded]:
+        if page.viewport_size != {"width": width, "height": height}:
+            page.set_viewport_size({"width": width, "height": height})
+            # Let the theme's scripts see the resize before measuring.
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r)))")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        for path in paths:
-            goto(page, site_url + path, wait_until="load")
-            expected = "slate" if scheme == "dark" else "default"
-            assert page.evaluate("document.body.dataset.mdColorScheme") == expected, path
-            if violations := run_axe(page, tags=AXE_TAGS):
-                failures.append(f"/{path}:\n{describe(violations)}")
-            if csp := page.evaluate("window.__csp"):
-                failures.append(f"/{path}: Content-Security-Policy violations: {csp}")
-    finally:
-        ctx.close()
-    assert third_party(requests) == [], "requests to other hosts"
-    assert not errors, "script errors:\n" + "\n".join(errors)
-    assert not failures, f"{scheme} {width}px:\n" + "\n".join(failures)
+        if overflow > 0:
+            problems.append(f"{overflow}px wider than a {width}x{height} screen")
+    return list(dict.fromkeys(problems))
 
 
-@pytest.mark.parametrize("width", [320, 360])
-def test_no_sideways_scrolling_on_small_phones(
-    browser, site_url: str, paths: list[str], width: int
-) -> None:
-    ctx = browser.new_context(viewport={"width": width, "height": 640})
-    wide = []
-    try:
-        page = ctx.new_page()
-        for path in paths:
-            goto(page, site_url + path, wait_until="load")
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            if overflow > 0:
-                wide.append(f"/{path}: {overflow}px wider than the screen")
-    finally:
-        ctx.close()
-    assert not wide, "\n".join(wide)
+@page_check("axe", order=1)
+def passes_axe(visit: Visit) -> list[str]:
+    violations = run_axe(visit.page, tags=AXE_TAGS)
+    return [describe(violations)] if violations else []
+
+
+@page_check("csp", order=3)
+def no_csp_violation(visit: Visit) -> list[str]:
+    csp = visit.page.evaluate("window.__csp")
+    if csp is None:
+        return ["the Content-Security-Policy watcher (WATCH_CSP) did not run"]
+    return [f"Content-Security-Policy violations: {csp}"] if csp else []
+
+
+@page_check("script errors", order=3)
+def no_script_error(visit: Visit) -> list[str]:
+    # The 404 page's own status is the one error it should log.
+    return [e for e in visit.errors if not (visit.path == "no-such-page/" and "status of 404" in e)]
+
+
+@page_check("requests", order=3)
+def stays_local(visit: Visit) -> list[str]:
+    if not visit.requests:
+        return ["no request recorded (is the request log working?)"]
+    return [f"request to another host: {url}" for url in third_party(visit.requests)]
+
+
+@pytest.mark.page_checks("palette", "axe", "csp", "script errors", "requests")
+@pytest.mark.parametrize("viewing", VIEWINGS, ids=str)
+def test_every_page_passes_axe_and_stays_local(page_pass, paths: list[str], viewing) -> None:
+    """Axe (WCAG 2.2 A/AA, both palettes' contrast included), no request to
+    another host, no CSP violation and no script error, on every page."""
+    failures = page_pass(viewing).failures(
+        "palette", "axe", "csp", "script errors", "requests", on=paths
+    )
+    assert not failures, f"{viewing}:\n" + "\n".join(failures)
+
+
+@pytest.mark.page_checks("sideways")
+@pytest.mark.parametrize("viewing", PHONES, ids=str)
+def test_no_sideways_scrolling_on_small_phones(page_pass, paths: list[str], viewing) -> None:
+    failures = page_pass(viewing).failures("sideways", on=paths)
+    assert not failures, f"{viewing}:\n" + "\n".join(failures)
 
 
 def test_pages_declare_language_and_order_headings(built_site: Build) -> None:
-    for page in html_pages(built_site.site):
+    pages = html_pages(built_site.site)
+    assert len(pages) >= 30
+    for page in pages:
         tree = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert tree.html.get("lang") == "en", page
         levels = [

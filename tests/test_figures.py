@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, WATCH_CSP, Build, goto, html_pages, site_base_path
+from conftest import DESKTOPS, ROOT, Build, Visit, html_pages, page_check, site_base_path
 from figures import dark_variant
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -129,33 +129,36 @@ def test_figure_markup_has_alt_text_and_captions(built_site: Build) -> None:
     assert with_figures == set(FIGURE_PAGES)
 
 
+@page_check("lightbox", viewings=DESKTOPS, paths=FIGURE_PAGES, order=2)
+def lightbox_opens_and_closes(visit: Visit) -> list[str]:
+    """Run by conftest's page passes, after axe, on each figure page's load."""
+    page = visit.page
+    # The link is an inline box around a block image: click the image.
+    image = page.locator("article figure a.glightbox img:visible").first
+    image.scroll_into_view_if_needed()
+    wanted = "-dark.svg#only-dark" if visit.viewing.scheme == "dark" else ".svg#only-light"
+    src = image.get_attribute("src") or ""
+    assert src.endswith(wanted), f"the figure shown is {src}"
+    # Lazy images load once in view: wait for it to decode, then check.
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0, "no image"
+    caption = page.locator("article figure figcaption").first.inner_text()
+    image.click()
+    box = page.locator(".glightbox-container")
+    box.wait_for(state="visible", timeout=5_000)
+    shown = page.locator(".gslide.current .gslide-desc").inner_text(timeout=5_000)
+    assert shown and shown.split()[:6] == caption.split()[:6], f"lightbox caption {shown!r}"
+    page.keyboard.press("Escape")
+    box.wait_for(state="detached", timeout=5_000)
+    csp = page.evaluate("window.__csp")
+    return [] if csp == [] else [f"Content-Security-Policy violations: {csp}"]
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_lightbox_opens_and_closes(browser, site_url: str, scheme: str) -> None:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-    ctx.add_init_script(WATCH_CSP)
-    try:
-        page = ctx.new_page()
-        for path in FIGURE_PAGES:
-            goto(page, site_url + path)
-            # The link is an inline box around a block image: click the image.
-            image = page.locator("article figure a.glightbox img:visible").first
-            image.scroll_into_view_if_needed()
-            wanted = "-dark.svg#only-dark" if scheme == "dark" else ".svg#only-light"
-            assert (image.get_attribute("src") or "").endswith(wanted), path
-            # Lazy images load once in view: wait for it to decode, then check.
-            assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0, path
-            caption = page.locator("article figure figcaption").first.inner_text()
-            image.click()
-            box = page.locator(".glightbox-container")
-            box.wait_for(state="visible", timeout=5_000)
-            shown = page.locator(".gslide.current .gslide-desc").inner_text()
-            assert shown and shown.split()[:6] == caption.split()[:6], path
-            page.keyboard.press("Escape")
-            box.wait_for(state="detached", timeout=5_000)
-            assert page.evaluate("window.__csp") == [], path
-    finally:
-        ctx.close()
+@pytest.mark.page_checks("lightbox")
+@pytest.mark.parametrize("viewing", DESKTOPS, ids=str)
+def test_lightbox_opens_and_closes(page_pass, viewing) -> None:
+    failures = page_pass(viewing).failures("lightbox", on=FIGURE_PAGES)
+    assert not failures, f"{viewing}:\n" + "\n".join(failures)
 
 
 def test_dark_variant_and_figure_preparation() -> None:
