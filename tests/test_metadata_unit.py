@@ -273,13 +273,17 @@ def test_an_invalid_DN_TODAY_names_the_variable(
         today()
 
 
-def test_last_reviewed_in_the_future_is_judged_by_DN_TODAY(
+def test_a_fixed_clock_in_the_past_does_not_make_real_reviews_future(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("DN_TODAY", "2026-01-09")  # GOOD was reviewed on 2026-01-10
-    assert any("'last_reviewed' is in the future" in p for p in problems(GOOD))
-    monkeypatch.setenv("DN_TODAY", "2026-01-10")
-    assert problems(GOOD) == []
+    real = dt.date.today()
+    text = GOOD.replace("2026-01-10", real.isoformat()).replace(
+        "next_review: " + real.isoformat(), "next_review: " + add_months(real, 12).isoformat()
+    )
+    monkeypatch.setenv("DN_TODAY", (real - dt.timedelta(days=30)).isoformat())
+    assert problems(text) == []
+    monkeypatch.setenv("DN_TODAY", (real + dt.timedelta(days=400)).isoformat())
+    assert problems(text) == []
 
 
 def test_review_command_reads_DN_TODAY(
