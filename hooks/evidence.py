@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 TABLE_MARKER = "<!-- evidence-table -->"
 MAP_MARKER = "<!-- evidence-map -->"
+COUNTS_MARKER = "<!-- evidence-certainty-counts -->"
 
 COMPARISONS = {
     "sham-or-no-treatment": "Sham or no treatment",
@@ -434,12 +435,26 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+def certainty_counts(evidence: Evidence) -> str:
+    """A sentence counting the findings with a rating and those without, by reason."""
+    counts = dict.fromkeys(CERTAINTY, 0)
+    for finding in evidence.findings:
+        counts[finding["certainty"]] += 1
+    rated = sum(counts[k] for k in ("high", "moderate", "low", "very-low"))
+    return (
+        f"Of the {len(evidence.findings)} findings on these pages, {rated} have a rating the "
+        f"review itself gives for that finding; {counts['not-seen']} are not seen and "
+        f"{counts['not-graded']} not graded."
+    )
+
+
 # Before hooks/citations.py (priority 0) numbers the citations the table adds.
 @event_priority(50)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if TABLE_MARKER not in markdown and MAP_MARKER not in markdown:
+    if not any(m in markdown for m in (TABLE_MARKER, MAP_MARKER, COUNTS_MARKER)):
         return markdown
     evidence: Evidence = shared.get(config, "dn_evidence", "hooks/evidence.py")
+    markdown = markdown.replace(COUNTS_MARKER, certainty_counts(evidence))
     src = page.file.src_uri
     if MAP_MARKER in markdown:
         links = {

@@ -327,3 +327,13 @@ def test_changing_the_data_changes_table_and_map(project_copy: Path, tmp_path: P
     assert "Fibromyalgia, compared with sham or no treatment, long term: favours dry needling" in (
         overview
     )
+
+
+def test_the_certainty_counts_come_from_the_data() -> None:
+    from evidence import Evidence, Finding, certainty_counts
+
+    findings = [Finding({**GOOD, "certainty": c}, 1) for c in ("low", "not-seen", "not-seen")]
+    assert certainty_counts(Evidence(CONDITIONS, findings)) == (
+        "Of the 3 findings on these pages, 1 have a rating the review itself gives for that "
+        "finding; 2 are not seen and 0 not graded."
+    )
