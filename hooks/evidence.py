@@ -442,7 +442,8 @@ def certainty_counts(evidence: Evidence) -> str:
         counts[finding["certainty"]] += 1
     rated = sum(counts[k] for k in ("high", "moderate", "low", "very-low"))
     return (
-        f"Of the {len(evidence.findings)} findings on these pages, {rated} have a rating the "
+        f"Of the {len(evidence.findings)} findings on these pages, {rated} "
+        f"{'has' if rated == 1 else 'have'} a rating the "
         f"review itself gives for that finding; {counts['not-seen']} are not seen and "
         f"{counts['not-graded']} not graded."
     )

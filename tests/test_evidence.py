@@ -334,6 +334,6 @@ def test_the_certainty_counts_come_from_the_data() -> None:
 
     findings = [Finding({**GOOD, "certainty": c}, 1) for c in ("low", "not-seen", "not-seen")]
     assert certainty_counts(Evidence(CONDITIONS, findings)) == (
-        "Of the 3 findings on these pages, 1 have a rating the review itself gives for that "
+        "Of the 3 findings on these pages, 1 has a rating the review itself gives for that "
         "finding; 2 are not seen and 0 not graded."
     )
