@@ -170,8 +170,8 @@ def test_a_change_in_the_theme_s_partial_fails_the_comparison(
     # theme's own text re-indented, with another comment, does not.
     assert drift(name, original, original) is not None
     assert drift(name, original, override + "<p></p>") is not None
-    recommented = TOP_COMMENT.sub("{#- another comment -#}\n", original)
-    reindented = re.sub(r"(?m)^", "    ", recommented) + "\n\n"
+    other_comment = TOP_COMMENT.sub("{#- another comment -#}\n", original)
+    reindented = re.sub(r"(?m)^", "    ", other_comment) + "\n\n"
     assert drift(name, reindented, override) is None
 
 
