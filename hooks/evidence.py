@@ -48,7 +48,12 @@ COMPARISONS = {
     "other-treatment": "Another treatment",
     "added-to-treatment": "Added to other treatment",
 }
-OUTCOMES = {"pain": "Pain", "disability": "Disability", "ppt": "Pressure pain threshold"}
+OUTCOMES = {
+    "pain": "Pain",
+    "disability": "Disability",
+    "ppt": "Pressure pain threshold",
+    "spasticity": "Spasticity",
+}
 TIMEPOINTS = {
     "immediate": "Immediate",
     "short": "Short term",
