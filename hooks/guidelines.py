@@ -225,7 +225,7 @@ def render_section(guidelines: Guidelines, key: str, name: str) -> str:
     if not found:
         return (
             "We found no guideline recommendation on dry needling, needling or acupuncture "
-            f"for {name.lower()} that we could read ourselves (checked {checked}). The "
+            f"for this condition that we could read ourselves (checked {checked}). The "
             "guidelines we did check are listed on "
             "[the conditions overview](index.md#guidelines).\n"
         )
