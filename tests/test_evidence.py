@@ -264,8 +264,11 @@ def test_each_condition_page_shows_exactly_its_findings(built_site: Build) -> No
     for key, condition in data["conditions"].items():
         src = Path(condition["page"]).with_suffix("")
         page = BeautifulSoup((built_site.site / src / "index.html").read_text(), "html.parser")
-        rows = table_rows(generated_table(page))
         expected = [x for x in data["findings"] if x["condition"] == key]
+        if not expected:  # no review finding: the page says so and has no table
+            assert page.find(string=re.compile("Built from the guide's evidence data")) is None
+            continue
+        rows = table_rows(generated_table(page))
         assert len(rows) == len(expected), key
         for finding in expected:
             name = (
