@@ -23,6 +23,7 @@ fails the build with the file, the line, the entry and the fix.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,16 +199,22 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _text(g: Guideline, name: str) -> str:
+    """A text field for a table cell: escaped, as the evidence tables' are, so
+    that whatever the data holds reaches the page as text."""
+    return html.escape(str(g[name]), quote=False)
+
+
 def _label(g: Guideline) -> str:
     year = str(g["year"])
     if g.data.get("updated"):
         year += f", updated {g['updated'].year}"
-    return f"{g['body']}, {g['title']} ({year}) [@{g['source']}]"
+    return f"{_text(g, 'body')}, {_text(g, 'title')} ({year}) [@{g['source']}]"
 
 
 def _covers(g: Guideline) -> str:
-    scope = g.data.get("scope")
-    return f"{ABOUT[g['about']]}, for {scope}" if scope else ABOUT[g["about"]]
+    about = ABOUT[g["about"]]
+    return f"{about}, for {_text(g, 'scope')}" if g.data.get("scope") else about
 
 
 def _says(g: Guideline) -> str:
@@ -215,7 +222,7 @@ def _says(g: Guideline) -> str:
         return (
             "Wording not seen: we could not read this recommendation itself, so we do not report it"
         )
-    return f"{DIRECTION[g['direction']]}: “{g['wording']}”"
+    return f"{DIRECTION[g['direction']]}: “{_text(g, 'wording')}”"
 
 
 def render_section(guidelines: Guidelines, key: str, name: str) -> str:
@@ -234,7 +241,7 @@ def render_section(guidelines: Guidelines, key: str, name: str) -> str:
         "| --- | --- | --- | --- |",
     ]
     for g in found:
-        rows.append(f"| {_label(g)} | {_covers(g)} | {_says(g)} | {g['strength']} |")
+        rows.append(f"| {_label(g)} | {_covers(g)} | {_says(g)} | {_text(g, 'strength')} |")
     caption = (
         f"*From the guide's guideline data, checked {checked}. Where a guideline speaks of "
         "acupuncture or needling in general, we say so: it is not a statement about dry "

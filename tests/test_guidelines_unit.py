@@ -98,3 +98,9 @@ def test_unseen_wording_reports_no_direction() -> None:
 def test_the_overview_lists_every_entry_by_condition() -> None:
     text = render_overview(sample(), {"low-back-pain": "low-back-pain.md"})
     assert "| [Low back pain](low-back-pain.md) | American College of Physicians" in text
+
+
+def test_text_from_the_data_reaches_the_page_as_text() -> None:
+    text = render_section(sample(wording="Use <b>x</b> & y", scope="a <i>"), "low-back-pain", "x")
+    assert "Use &lt;b&gt;x&lt;/b&gt; &amp; y" in text and "for a &lt;i&gt;" in text
+    assert "<b>" not in text and "<i>" not in text
