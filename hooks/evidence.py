@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 TABLE_MARKER = "<!-- evidence-table -->"
 MAP_MARKER = "<!-- evidence-map -->"
 COUNTS_MARKER = "<!-- evidence-certainty-counts -->"
+# In each condition page's "In short" box: the overall certainty, said plainly.
+SURE_MARKER = "<!-- certainty-in-short -->"
 
 COMPARISONS = {
     "sham-or-no-treatment": "Sham or no treatment",
@@ -77,6 +79,7 @@ CERTAINTY = {
 }
 MINUS, DASH = "\u2212", "\u2013"  # typographic minus sign and en dash
 CERTAINTY_RANK = ["not-graded", "not-seen", "very-low", "low", "moderate", "high"]
+RATED = CERTAINTY_RANK[2:]
 CERTAINTY_LETTER = {
     "high": "H",
     "moderate": "M",
@@ -99,7 +102,7 @@ Finding = yamlsafe.Item
 
 @dataclass
 class Evidence:
-    conditions: dict[str, dict[str, str]]  # key -> {name, page}
+    conditions: dict[str, dict[str, Any]]  # key -> {name, page, overall?}
     findings: list[Finding]
 
     def for_condition(self, key: str) -> list[Finding]:
@@ -176,15 +179,39 @@ def check_finding(data: dict[str, Any], conditions: dict, references: set[str]) 
     return problems
 
 
+def check_overall(condition: dict[str, Any], references: set[str]) -> list[str]:
+    """What is wrong with a condition's optional ``overall`` rating: a review's
+    certainty for its conclusion as a whole, where it gives none per finding."""
+    overall = condition.get("overall")
+    if overall is None:
+        return []
+    fix = "write 'overall: {review: key, certainty: [low, moderate], quote: ...}'"
+    if not isinstance(overall, dict) or set(overall) != {"review", "certainty", "quote"}:
+        return [f"'overall' needs exactly 'review', 'certainty' and 'quote'; {fix}"]
+    problems = []
+    if overall["review"] not in references:
+        problems.append(f"'overall' review {overall['review']!r} is not a key of the bibliography")
+    levels = overall["certainty"]
+    if not (isinstance(levels, list) and 1 <= len(levels) <= 2 and set(levels) <= set(RATED)):
+        problems.append(
+            f"'overall' certainty {levels!r} must be a list of one or two of: {', '.join(RATED)}"
+        )
+    if found := plaintext.problem("quote", str(overall["quote"]), True):
+        problems.append(f"'overall': {found}")
+    return problems
+
+
 def _parse(text: str) -> list:
     """The evidence data in ``text`` and the line each finding starts on."""
     data, root = yamlsafe.parse(text)
-    lines = []
+    lines, condition_lines = [], {}
     if isinstance(root, yaml.MappingNode):
         for name, value in root.value:
             if name.value == "findings" and isinstance(value, yaml.SequenceNode):
                 lines = [node.start_mark.line + 1 for node in value.value]
-    return [data, lines]
+            if name.value == "conditions" and isinstance(value, yaml.MappingNode):
+                condition_lines = {k.value: k.start_mark.line + 1 for k, _ in value.value}
+    return [data, lines, condition_lines]
 
 
 def load_evidence(
@@ -195,7 +222,7 @@ def load_evidence(
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data, lines = buildcache.kept(
+        data, lines, condition_lines = buildcache.kept(
             "evidence", text, lambda: _parse(text), code=(__file__, yamlsafe.__file__), folder=cache
         )
     except FileNotFoundError:
@@ -217,14 +244,17 @@ def load_evidence(
         )
     conditions, problems = data["conditions"] or {}, []
     for key, value in conditions.items():
+        at = f"{where}:{condition_lines.get(key, '')}".rstrip(":")
         if not isinstance(value, dict) or not value.get("name") or not value.get("page"):
-            problems.append(f"{where}: condition '{key}' needs 'name' and 'page'")
+            problems.append(f"{at}: condition '{key}' needs 'name' and 'page'")
         elif found := plaintext.problem("name", str(value["name"])):
-            problems.append(f"{where}: condition '{key}': {found}")
+            problems.append(f"{at}: condition '{key}': {found}")
         elif value["page"] not in pages:
             problems.append(
-                f"{where}: condition '{key}' names page '{value['page']}', which does not exist"
+                f"{at}: condition '{key}' names page '{value['page']}', which does not exist"
             )
+        else:
+            problems += [f"{at}: condition '{key}': {p}" for p in check_overall(value, references)]
     findings = []
     for number, (item, line) in enumerate(zip(data["findings"] or [], lines, strict=True), 1):
         if not isinstance(item, dict):
@@ -436,7 +466,20 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     references = set(shared.get(config, "dn_citations", "hooks/evidence.py").bibliography)
     pages = {f.src_uri for f in files.documentation_pages()}
     cache = buildcache.folder(config.config_file_path, "evidence")
-    shared.put(config, "dn_evidence", load_evidence(path, references, pages, cache))
+    evidence = load_evidence(path, references, pages, cache)
+    docs = shared.docs_label(config)
+    missing = [
+        f"{docs}/{c['page']}"
+        for c in evidence.conditions.values()
+        if SURE_MARKER not in files.get_file_from_path(c["page"]).content_string
+    ]
+    if missing:
+        raise EvidenceError(
+            'every condition page\'s "In short" box says how sure the evidence is; these pages '
+            f"lack a '{SURE_MARKER}' line in that box (a list item of its own): "
+            + ", ".join(missing)
+        )
+    shared.put(config, "dn_evidence", evidence)
     return files
 
 
@@ -454,14 +497,60 @@ def certainty_counts(evidence: Evidence) -> str:
     )
 
 
+def year_of(data: dict[str, Any]) -> int:
+    return int((data.get("issued") or {}).get("date-parts", [[0]])[0][0] or 0)
+
+
+def certainty_in_short(
+    evidence: Evidence, key: str, bibliography: dict[str, dict[str, Any]]
+) -> str:
+    """The "In short" box's certainty line for condition ``key``: the rating of
+    the newest review that gave one (for a finding, or ``overall``)."""
+    rated: dict[str, set[str]] = {}
+    for f in evidence.for_condition(key):
+        if f["certainty"] in RATED:
+            rated.setdefault(f["review"], set()).add(f["certainty"])
+    overall = evidence.conditions[key].get("overall")
+    if overall:
+        rated.setdefault(overall["review"], set()).update(overall["certainty"])
+    if not rated:
+        reviews = bool(evidence.for_condition(key))
+        return "How sure can we be? " + (
+            "We could not see a rating of how sure the evidence is in the reviews here."
+            if reviews
+            else "No review that we found rated how sure the evidence is."
+        )
+    # Newest first; a tie goes to the review listed first in the data.
+    review = max(rated, key=lambda r: year_of(bibliography[r]))
+    levels = sorted(rated[review], key=RATED.index)
+    words = " to ".join(dict.fromkeys([CERTAINTY[levels[0]], CERTAINTY[levels[-1]]])).lower()
+    label = html.escape(review_label(bibliography[review]))
+    return (
+        f"How sure can we be? The newest review that rated how sure its evidence is "
+        f"({label}) called it {words} [@{review}]."
+    )
+
+
 # Before hooks/citations.py (priority 0) numbers the citations the table adds.
 @event_priority(50)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if not any(m in markdown for m in (TABLE_MARKER, MAP_MARKER, COUNTS_MARKER)):
+    if not any(m in markdown for m in (TABLE_MARKER, MAP_MARKER, COUNTS_MARKER, SURE_MARKER)):
         return markdown
     evidence: Evidence = shared.get(config, "dn_evidence", "hooks/evidence.py")
     markdown = markdown.replace(COUNTS_MARKER, certainty_counts(evidence))
     src = page.file.src_uri
+    index = shared.get(config, "dn_citations", "hooks/evidence.py")
+    bibliography = {k: e.data for k, e in index.bibliography.items()}
+    if SURE_MARKER in markdown:
+        keys = [k for k, c in evidence.conditions.items() if c["page"] == src]
+        if not keys:
+            raise EvidenceError(
+                f"{shared.page_label(config, page)}: has {SURE_MARKER} but no condition in the "
+                "evidence data names this page; remove the marker."
+            )
+        markdown = markdown.replace(
+            SURE_MARKER, certainty_in_short(evidence, keys[0], bibliography)
+        )
     if MAP_MARKER in markdown:
         links = {
             key: get_relative_url(files.get_file_from_path(c["page"]).url, page.file.url)
@@ -477,7 +566,5 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
                 "has no finding for it; "
                 "add findings with a condition whose page is this page, or remove the marker."
             )
-        index = shared.get(config, "dn_citations", "hooks/evidence.py")
-        bibliography = {k: e.data for k, e in index.bibliography.items()}
         markdown = markdown.replace(TABLE_MARKER, render_table(findings, bibliography))
     return markdown

@@ -16,8 +16,10 @@ from evidence import (
     COMPARISONS,
     FAVOURS,
     OUTCOMES,
+    Evidence,
     EvidenceError,
     Finding,
+    certainty_in_short,
     check_finding,
     load_evidence,
     render_map,
@@ -340,3 +342,109 @@ def test_the_certainty_counts_come_from_the_data() -> None:
         "Of the 3 findings on these pages, 1 has a rating the review itself gives for that "
         "finding; 2 are not seen and 0 not graded."
     )
+
+
+# ---------------------------------------------------------------------------
+# "How sure can we be?" in each In short box
+# ---------------------------------------------------------------------------
+
+BIB = {
+    "gattie2017": {"author": [{"family": "Gattie"}], "issued": {"date-parts": [[2017]]}},
+    "newer2022": {"author": [{"family": "Newer"}], "issued": {"date-parts": [[2022]]}},
+    "newest2024": {"author": [{"family": "Newest"}], "issued": {"date-parts": [[2024]]}},
+}
+
+
+def test_in_short_certainty_is_the_newest_rated_review() -> None:
+    findings = [
+        f(certainty="moderate"),
+        f(review="newer2022", certainty="very-low"),
+        f(review="newer2022", certainty="low", outcome="disability"),
+        f(review="newest2024", certainty="not-seen"),  # newest, but unrated: skipped
+    ]
+    line = certainty_in_short(Evidence(CONDITIONS, findings), "neck-pain", BIB)
+    assert line == (
+        "How sure can we be? The newest review that rated how sure its evidence is "
+        "(Newer 2022) called it very low to low [@newer2022]."
+    )
+
+
+def test_in_short_certainty_uses_a_reviews_overall_rating() -> None:
+    conditions = {
+        "neck-pain": {
+            **CONDITIONS["neck-pain"],
+            "overall": {"review": "newest2024", "certainty": ["moderate"], "quote": "q"},
+        }
+    }
+    findings = [f(certainty="low"), f(review="newest2024", certainty="not-seen")]
+    line = certainty_in_short(Evidence(conditions, findings), "neck-pain", BIB)
+    assert "(Newest 2024) called it moderate [@newest2024]" in line
+
+
+def test_in_short_certainty_says_when_there_is_no_rating() -> None:
+    unrated = certainty_in_short(Evidence(CONDITIONS, [f(certainty="not-seen")]), "neck-pain", BIB)
+    assert unrated.endswith(
+        "We could not see a rating of how sure the evidence is in the reviews here."
+    )
+    none = certainty_in_short(Evidence(CONDITIONS, []), "neck-pain", BIB)
+    assert none.endswith("No review that we found rated how sure the evidence is.")
+
+
+@pytest.mark.parametrize(
+    ("overall", "expected"),
+    [
+        (
+            {"review": "gattie2017", "certainty": ["good"], "quote": "q"},
+            "must be a list of one or two",
+        ),
+        (
+            {"review": "nobody", "certainty": ["low"], "quote": "q"},
+            "is not a key of the bibliography",
+        ),
+        ({"review": "gattie2017", "certainty": ["low"]}, "needs exactly 'review', 'certainty'"),
+    ],
+)
+def test_bad_overall_ratings_are_reported_at_their_line(tmp_path: Path, overall, expected) -> None:
+    path = tmp_path / "evidence.yaml"
+    conditions = {"neck-pain": {**CONDITIONS["neck-pain"], "overall": overall}}
+    path.write_text(yaml.safe_dump({"findings": [GOOD], "conditions": conditions}, sort_keys=False))
+    with pytest.raises(EvidenceError) as err:
+        load_evidence(path, {"gattie2017"}, {"conditions/neck-pain.md"})
+    line = path.read_text().splitlines().index("  neck-pain:") + 1
+    assert f"evidence.yaml:{line}: condition 'neck-pain': " in str(err.value)
+    assert expected in str(err.value)
+
+
+def test_each_in_short_box_says_how_sure_from_the_data(built_site: Build) -> None:
+    """The box's certainty line is the generated one, with the newest rated
+    review's levels as the data gives them (or the reason there is none)."""
+    data = evidence_data()
+    bib = {e["id"]: e for e in yaml.safe_load((ROOT / "data/bibliography.yaml").read_text())}
+    failures = []
+    for key, condition in data["conditions"].items():
+        src = Path(condition["page"]).with_suffix("")
+        page = BeautifulSoup((built_site.site / src / "index.html").read_text(), "html.parser")
+        box = page.select_one("details.summary, div.admonition.summary")
+        text = " ".join(box.get_text(" ").split()) if box else ""
+        rated = {}
+        for x in data["findings"]:
+            if x["condition"] == key and x["certainty"] not in {"not-seen", "not-graded"}:
+                rated.setdefault(x["review"], set()).add(x["certainty"])
+        if "overall" in condition:
+            rated.setdefault(condition["overall"]["review"], set()).update(
+                condition["overall"]["certainty"]
+            )
+        if not rated:
+            ok = "How sure can we be? We could not see a rating" in text or (
+                "How sure can we be? No review that we found rated" in text
+            )
+        else:
+            review = max(rated, key=lambda r: bib[r]["issued"]["date-parts"][0][0])
+            words = {w.replace("-", " ") for w in rated[review]}
+            said = re.search(
+                r"How sure can we be\? The newest review .*? called it ([a-z ]+)", text
+            )
+            ok = bool(said) and set(re.split(r" to ", said.group(1).strip())) == words
+        if not ok:
+            failures.append(f"{key}: {text[:80]!r}")
+    assert not failures, "\n".join(failures)
