@@ -1,7 +1,7 @@
 # The two commands a contributor needs (see README.md):
 #   make serve   set up everything and serve the site with live reload
 #   make test    set up everything and run all the tests
-# Other targets: build, lint, review, links, bench, lock, clean.
+# Other targets: build, lint, review, links, watch, bench, lock, clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint review links bench browser lock clean
+.PHONY: serve build test lint review links watch bench browser lock clean
 
 # Site dependencies, pinned with hashes; reinstalled when the lock changes.
 $(VENV)/.site: requirements.txt
@@ -56,6 +56,11 @@ lint: $(VENV)/.dev
 # External links: list them (no network needed) or check them (needs one).
 links: $(VENV)/.site
 	$(BIN)/python hooks/links.py --check
+
+# New reviews and guidelines on dry needling in PubMed that the bibliography
+# lacks (tools/watch.py; needs a network, or WATCH_ARGS="--offline DIR").
+watch: $(VENV)/.site
+	$(BIN)/python tools/watch.py $(WATCH_ARGS)
 
 # Benchmark against a default Material build (a script, not a test): writes
 # bench-results/report.md. Needs the Node tools (Lighthouse) and Chromium.

@@ -92,8 +92,9 @@ def test_weekly_workflow_audits_both_lock_files_with_hashed_pip_audit() -> None:
     assert re.search(r"^pip-audit==\S+ \\\n\s+--hash=sha256:[0-9a-f]{64}", lock, re.M)
 
 
-def test_only_the_review_job_may_write_issues() -> None:
-    """The weekly review-dates job files overdue pages as one issue, with the
+def test_only_the_review_and_evidence_jobs_may_write_issues() -> None:
+    """The weekly review-dates job files overdue pages, and the weekly
+    evidence-watch job new PubMed candidates, each in one issue with the
     workflow's own token; no other job of any workflow may write issues."""
     writers = []
     for workflow in WORKFLOWS:
@@ -102,13 +103,25 @@ def test_only_the_review_job_may_write_issues() -> None:
         for name, job in data["jobs"].items():
             if (job.get("permissions") or {}).get("issues") == "write":
                 writers.append(f"{workflow.name}:{name}")
-    assert writers == ["scheduled.yml:review-dates"]
-    job = yaml.safe_load(
+    assert writers == ["scheduled.yml:review-dates", "scheduled.yml:evidence-watch"]
+    jobs = yaml.safe_load(
         (ROOT / ".github" / "workflows" / "scheduled.yml").read_text(encoding="utf-8")
-    )["jobs"]["review-dates"]
-    assert job["permissions"] == {"contents": "read", "issues": "write"}
-    runs = "\n".join(step.get("run", "") for step in job["steps"])
-    assert "make --silent review" in runs
-    assert "gh issue create" in runs and "gh issue edit" in runs
-    issue_step = next(step for step in job["steps"] if "gh issue" in step.get("run", ""))
-    assert issue_step["env"]["GH_TOKEN"] == "${{ github.token }}"
+    )["jobs"]
+    for name, command, update in (
+        ("review-dates", "make --silent review", "gh issue edit"),
+        # New candidates are added as a comment: replacing the body would drop
+        # last week's untriaged ones.
+        ("evidence-watch", "make --silent watch", "gh issue comment"),
+    ):
+        job = jobs[name]
+        assert job["permissions"] == {"contents": "read", "issues": "write"}, name
+        assert job["concurrency"]["group"] == name and "timeout-minutes" in job, name
+        runs = "\n".join(step.get("run", "") for step in job["steps"])
+        assert command in runs, name
+        assert "gh issue create" in runs and update in runs, name
+        (issue_step,) = (step for step in job["steps"] if "gh issue" in step.get("run", ""))
+        assert issue_step["env"]["GH_TOKEN"] == "${{ github.token }}", name
+        # The token is only given to the step that files the issue.
+        assert sum("GH_TOKEN" in step.get("env", {}) for step in job["steps"]) == 1, name
+    watch_step = next(s for s in jobs["evidence-watch"]["steps"] if "make" in s.get("run", ""))
+    assert "--issue $RUNNER_TEMP/" in watch_step["run"]
