@@ -49,26 +49,48 @@ CONFIG = {
         "hooks/metadata.py",
         "on_files (priority 90)",
         "every page's checked front matter",
-        ("hooks/citations.py", "hooks/seo.py", "hooks/search_terms.py", "hooks/metadata.py"),
+        (
+            "hooks/citations.py",
+            "hooks/seo.py",
+            "hooks/search_terms.py",
+            "hooks/metadata.py",
+            "hooks/changelog.py",
+        ),
     ),
     "dn_citations": Value(
         "hooks/citations.py",
         "on_files (priority 80)",
         "the checked bibliography and who cites what (hooks/guidelines.py adds the "
         "citations its tables make before on_nav, where uncited entries are reported)",
-        ("hooks/evidence.py", "hooks/guidelines.py", "hooks/citations.py (on_page_markdown)"),
+        (
+            "hooks/evidence.py",
+            "hooks/guidelines.py",
+            "hooks/opendata.py",
+            "hooks/citations.py (on_page_markdown)",
+        ),
     ),
     "dn_evidence": Value(
         "hooks/evidence.py",
         "on_files (priority 70)",
         "the checked evidence data",
-        ("hooks/evidence.py (on_page_markdown)", "hooks/guidelines.py"),
+        (
+            "hooks/evidence.py (on_page_markdown)",
+            "hooks/guidelines.py",
+            "hooks/opendata.py",
+            "hooks/changelog.py",
+        ),
     ),
     "dn_guidelines": Value(
         "hooks/guidelines.py",
         "on_files (priority 60)",
         "the checked guideline data",
-        ("hooks/guidelines.py (on_page_markdown)",),
+        ("hooks/guidelines.py (on_page_markdown)", "hooks/opendata.py"),
+    ),
+    "dn_changelog": Value(
+        "hooks/changelog.py",
+        "on_files (priority 50)",
+        "the checked changelog",
+        ("hooks/changelog.py (on_page_markdown)",),
     ),
     "dn_hiding_classes": Value(
         "hooks/content_safety.py",

@@ -216,6 +216,20 @@ CASES += [
         [r"evidence\.yaml:\d+: finding 1 .*'estimate' '−1\.53' is not a number"],
     ),
     Case(
+        "evidence note a spreadsheet would run as a formula",
+        replace(EVIDENCE, "  note: 28 RCTs in review;", "  note: =28 RCTs in review;"),
+        [r"data/evidence\.yaml:\d+: 'note' starts with '=', which a spreadsheet"],
+    ),
+    Case(
+        "changelog entry with markup",
+        replace(
+            "data/changelog.yaml",
+            "  title: What guidelines say\n",
+            "  title: What guidelines say <script>dnPayload(9)</script>\n",
+        ),
+        [r"data/changelog\.yaml:\d+: 'title' must be plain text"],
+    ),
+    Case(
         "evidence interval without its estimate",
         replace(EVIDENCE, "  ci: [-2.29, -0.76]\n", "  ci: [-1.29, -0.76]\n"),
         [r"evidence\.yaml:\d+: finding 1 .*does not contain the estimate -1\.53"],
