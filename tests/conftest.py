@@ -4,13 +4,18 @@ headless Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -82,22 +87,52 @@ def mkdocs_build(
     return Build(site, proc.returncode, proc.stdout + proc.stderr)
 
 
+# The suite runs on every core (pytest-xdist). Builds of the project itself
+# write its .cache/ (and sweep it); copies read it. One lock, shared by the
+# workers, keeps the two apart.
+_LOCK = Path(tempfile.gettempdir()) / (
+    "dn-tests-" + hashlib.sha256(str(ROOT).encode()).hexdigest()[:12] + ".lock"
+)
+
+
+@contextlib.contextmanager
+def project_lock():
+    with _LOCK.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def copy_project(dest: Path) -> Path:
     """Copy the parts of the project a build reads into ``dest``."""
     dest.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.exists():
-            shutil.copy2(src, dest / part)
+    with project_lock():
+        for part in PROJECT_PARTS:
+            src = ROOT / part
+            if src.is_dir():
+                shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+            elif src.exists():
+                shutil.copy2(src, dest / part)
     return dest
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The real site, built once per session."""
-    build = mkdocs_build(ROOT, tmp_path_factory.mktemp("site") / "site")
+    """The real site, built once per test run: the first worker builds it,
+    the others read the same folder."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    record = shared / "built-site.json"
+    with project_lock():
+        if record.exists():
+            data = json.loads(record.read_text())
+            build = Build(Path(data["site"]), data["returncode"], data["output"])
+        else:
+            build = mkdocs_build(ROOT, shared / "built-site")
+            record.write_text(json.dumps({**asdict(build), "site": str(build.site)}))
     assert build.returncode == 0, f"the site does not build:\n{build.output}"
     return build
 
@@ -287,6 +322,7 @@ class Visit:
     viewing: Viewing
     requests: list[str]  # every URL the page requested
     errors: list[str]  # script errors and console errors
+    site: Path  # the built site the pages come from
 
 
 @dataclass
@@ -321,6 +357,16 @@ def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "page_checks(*names): the page checks (conftest.page_check) a test reads"
     )
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The suite runs on every core (pytest-xdist, ``--dist loadgroup``): the
+    tests that read one viewing's page pass share a worker, so each page is
+    still loaded once per viewing, not once per worker."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if item.get_closest_marker("page_checks") and callspec and "viewing" in callspec.params:
+            item.add_marker(pytest.mark.xdist_group(f"pass-{callspec.params['viewing']}"))
 
 
 def site_paths(site: Path) -> list[str]:
@@ -366,7 +412,9 @@ def _checks_wanted(items) -> dict[Viewing, set[str]]:
     return wanted
 
 
-def _run_pass(browser, site_url: str, paths: list[str], viewing: Viewing, checks) -> PassResults:
+def _run_pass(
+    browser, site_url: str, site: Path, paths: list[str], viewing: Viewing, checks
+) -> PassResults:
     ctx = browser.new_context(
         viewport={"width": viewing.width, "height": viewing.height},
         color_scheme=viewing.scheme,
@@ -375,7 +423,7 @@ def _run_pass(browser, site_url: str, paths: list[str], viewing: Viewing, checks
         with_axe(ctx)
     ctx.add_init_script(WATCH_CSP)
     results = PassResults({c.name: CheckResult([], []) for c in checks})
-    visit = Visit(None, "", viewing, [], [])
+    visit = Visit(None, "", viewing, [], [], site)
     ctx.on("request", lambda r: visit.requests.append(r.url))
     try:
         page = visit.page = ctx.new_page()
@@ -418,7 +466,7 @@ def page_pass(request, browser, site_url: str, built_site: Build):
             unknown = names - PAGE_CHECKS.keys()
             assert not unknown, f"no page check named {sorted(unknown)}"
             checks = [c for c in PAGE_CHECKS.values() if c.name in names and viewing in c.viewings]
-            done[viewing] = _run_pass(browser, site_url, paths, viewing, checks)
+            done[viewing] = _run_pass(browser, site_url, built_site.site, paths, viewing, checks)
         return done[viewing]
 
     return results

@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 import tinycss2
 from bs4 import BeautifulSoup
-from conftest import Build, goto, html_pages, wait_for_scripts
+from conftest import (
+    DESKTOPS,
+    Build,
+    Visit,
+    goto,
+    html_pages,
+    page_check,
+    site_paths,
+    wait_for_scripts,
+)
 from stylesheets import (
     OUTPUT,
     Names,
@@ -246,10 +255,43 @@ FIND = """(selectors) => {
 }"""
 
 
+_REMOVED: dict[Path, list[str]] = {}
+
+
+def removed_selectors(site: Path) -> list[str]:
+    """The selectors of the rules the build cut, worked out once per site."""
+    if site not in _REMOVED:
+        _REMOVED[site] = _removed_selectors(site)
+        assert len(_REMOVED[site]) > 500  # the test has something to test
+    return _REMOVED[site]
+
+
+# In the shared page pass (conftest.py), so each page is loaded once per
+# viewing; before axe (order 0), on the page as the reader gets it.
+@page_check("removed rules", viewings=DESKTOPS, order=0)
+def matches_no_removed_rule(visit: Visit) -> list[str]:
+    removed = removed_selectors(visit.site)
+    result = visit.page.evaluate(FIND, removed)
+    problems = [f"removed CSS rule matches: {s}" for s in result["found"]]
+    if result["invalid"] >= len(removed) / 10:
+        problems.append(f"{result['invalid']} of the selectors do not parse")
+    return problems
+
+
 @pytest.mark.browser
-def test_no_removed_rule_matches_anything(browser, site_url: str, built_site: Build) -> None:
-    removed = _removed_selectors(built_site.site)
-    assert len(removed) > 500  # the test has something to test
+@pytest.mark.page_checks("removed rules")
+@pytest.mark.parametrize("viewing", DESKTOPS, ids=str)
+def test_no_removed_rule_matches_any_page(page_pass, built_site: Build, viewing) -> None:
+    failures = page_pass(viewing).failures("removed rules", on=site_paths(built_site.site))
+    assert not failures, f"{viewing}:\n" + "\n".join(failures)
+
+
+@pytest.mark.browser
+def test_no_removed_rule_matches_after_interactions(
+    browser, site_url: str, built_site: Build
+) -> None:
+    """Markup the theme's script adds only when a reader acts."""
+    removed = removed_selectors(built_site.site)
     problems: list[str] = []
 
     def check(page, where: str) -> None:
@@ -257,19 +299,6 @@ def test_no_removed_rule_matches_anything(browser, site_url: str, built_site: Bu
         assert result["invalid"] < len(removed) / 10, result["invalid"]
         problems.extend(f"{where}: {s}" for s in result["found"])
 
-    for scheme in ("light", "dark"):
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-        try:
-            page = ctx.new_page()
-            for path in html_pages(built_site.site):
-                rel = path.relative_to(built_site.site).as_posix()
-                url = site_url + (
-                    "no-such-page/" if rel == "404.html" else rel.removesuffix("index.html")
-                )
-                goto(page, url, wait_until="load")
-                check(page, f"{scheme} {rel}")
-        finally:
-            ctx.close()
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = ctx.new_page()
