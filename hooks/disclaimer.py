@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import content_safety
+import emergency
 import markdown
 import markupsafe
 import shared
@@ -59,8 +60,9 @@ class DisclaimerError(PluginError):
 # ---------------------------------------------------------------------------
 
 
-def load_notice(path: Path) -> str:
-    """Return the notice's Markdown from ``path``, without HTML comments."""
+def load_notice(path: Path, numbers: str | None = None) -> str:
+    """Return the notice's Markdown from ``path``, without HTML comments; the
+    emergency-number marker (hooks/emergency.py) becomes ``numbers``."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -68,6 +70,8 @@ def load_notice(path: Path) -> str:
             f"{path}: the disclaimer notice file does not exist. Restore it, or point "
             "'extra.disclaimer.notice' in mkdocs.yml at the right file."
         ) from None
+    if numbers is not None:
+        text = text.replace(emergency.SHORT, numbers)
     text = _COMMENT.sub("", text).strip()
     if not text:
         raise DisclaimerError(
@@ -169,7 +173,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         )
     path = Path(config.config_file_path).parent / settings["notice"]
     page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
-    notice = render_notice(load_notice(path), page_urls, str(path))
+    # The emergency numbers come from their one list (hooks/emergency.py).
+    numbers = emergency.short_list(shared.get(config, emergency.KEY, "hooks/disclaimer.py"))
+    notice = render_notice(load_notice(path, numbers), page_urls, str(path))
     check_notice_markup(notice, path.read_text(encoding="utf-8"), settings["notice"])
     shared.put(config, NOTICE, {"html": notice, "sentences": notice_sentences(notice)})
     return files

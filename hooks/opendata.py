@@ -212,29 +212,33 @@ def downloads(
 
 
 def dictionary() -> str:
-    """The data dictionary in Markdown: every column, its meaning, its values."""
+    """The data dictionary in Markdown: every column, its meaning, its values.
+    A list, not a table: a table this wide would scroll sideways on a phone."""
 
-    def table(fields: list[tuple[str, str]]) -> list[str]:
-        rows = ["| Field | Meaning | Allowed values |", "| --- | --- | --- |"]
-        for name, meaning in fields:
+    def fields(items: list[tuple[str, str]]) -> list[str]:
+        lines = []
+        for name, meaning in items:
             allowed = ALLOWED.get(name)
-            values = "<br>".join(f"`{k}`: {v}" for k, v in allowed.items()) if allowed else "text"
-            if name in {"estimate", "ci_low", "ci_high", "year"}:
+            if allowed:
+                values = "; ".join(f"`{k}` ({v})" for k, v in allowed.items())
+            elif name in {"estimate", "ci_low", "ci_high", "year"}:
                 values = "a number"
-            if name in {"updated", "checked"}:
+            elif name in {"updated", "checked"}:
                 values = "a date, YYYY-MM-DD"
-            rows.append(f"| `{name}` | {meaning} | {values} |")
-        return rows
+            else:
+                values = "text"
+            lines.append(f"- `{name}`: {meaning}. Values: {values}.")
+        return lines
 
     return "\n".join(
         [
             "### Evidence findings: `evidence.csv`, `evidence.json` { #evidence-fields }",
             "",
-            *table(FINDING_FIELDS),
+            *fields(FINDING_FIELDS),
             "",
             "### Guidelines: `guidelines.csv`, `guidelines.json` { #guideline-fields }",
             "",
-            *table(GUIDELINE_FIELDS),
+            *fields(GUIDELINE_FIELDS),
             "",
         ]
     )

@@ -66,6 +66,8 @@ CONFIG = {
             "hooks/evidence.py",
             "hooks/guidelines.py",
             "hooks/opendata.py",
+            "hooks/pictures.py",
+            "hooks/emergency.py",
             "hooks/citations.py (on_page_markdown)",
         ),
     ),
@@ -85,6 +87,18 @@ CONFIG = {
         "on_files (priority 60)",
         "the checked guideline data",
         ("hooks/guidelines.py (on_page_markdown)", "hooks/opendata.py"),
+    ),
+    "dn_emergency": Value(
+        "hooks/emergency.py",
+        "on_files (priority 75)",
+        "the checked list of emergency numbers",
+        ("hooks/emergency.py (on_page_markdown)", "hooks/disclaimer.py (the notice)"),
+    ),
+    "dn_pictures": Value(
+        "hooks/pictures.py",
+        "on_files (priority 60)",
+        "the checked picture data (icon arrays, timeline)",
+        ("hooks/pictures.py (on_page_markdown)",),
     ),
     "dn_changelog": Value(
         "hooks/changelog.py",

@@ -75,7 +75,7 @@ def test_the_guideline_downloads_round_trip_to_the_data_file(built_site: Build) 
 
 def test_every_field_is_in_the_dictionary_with_its_values(built_site: Build) -> None:
     page = BeautifulSoup(
-        (built_site.site / "conditions" / "open-data" / "index.html").read_text(), "html.parser"
+        (built_site.site / "about" / "open-data" / "index.html").read_text(), "html.parser"
     )
     text = page.get_text(" ")
     header = read_csv(built_site.site / "data" / "evidence.csv")[0].keys()
@@ -89,7 +89,7 @@ def test_every_field_is_in_the_dictionary_with_its_values(built_site: Build) -> 
     for name in ("evidence.csv", "evidence.json", "guidelines.csv", "guidelines.json"):
         assert page.find("a", href=f"../../data/{name}"), name
     overview = (built_site.site / "conditions" / "index.html").read_text()
-    assert 'href="open-data/"' in overview
+    assert 'href="../about/open-data/"' in overview
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
