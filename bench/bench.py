@@ -101,6 +101,13 @@ def builds_in_turn(project: Path, configs: list[tuple[str, Path]], runs: int) ->
     return times
 
 
+# Markers a hook allows only on the page the data names (a condition page,
+# the overview): a copy elsewhere would rightly fail the build.
+ONE_PAGE_MARKERS = (
+    r"<!-- (evidence-table|evidence-map|guidelines|guidelines-overview|certainty-in-short) -->"
+)
+
+
 def synthetic_project(n_pages: int, dest: Path, flat: bool = False) -> Path:
     """A copy of the project whose docs/ holds ``n_pages`` pages: the real ones
     plus copies of them under synthetic/, each in the nav.
@@ -125,7 +132,7 @@ def synthetic_project(n_pages: int, dest: Path, flat: bool = False) -> Path:
         rel = f"synthetic/copy-{i:04d}.md"
         text = page.read_text(encoding="utf-8")
         # Markers that only make sense once, and relative links that move.
-        text = text.replace("<!-- evidence-table -->", "").replace("<!-- evidence-map -->", "")
+        text = re.sub(ONE_PAGE_MARKERS, "", text)
         text = re.sub(r"\]\((?!https?:|#)([^)]+)\)", "](../index.md)", text)
         text = re.sub(r"\{ #[\w-]+ \}", "", text)
         (docs / "synthetic").mkdir(exist_ok=True)

@@ -18,15 +18,17 @@ like any link, then written when the page exists.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from fpdf import FPDF
+import buildcache
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
@@ -151,18 +153,21 @@ def latin1(text: str, where: str) -> str:
     return text
 
 
-class _Leaflet(FPDF):
-    footer_text = ""
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("helvetica", size=8)
-        self.cell(0, 5, f"{self.footer_text}   Page {self.page_no()} of {{nb}}", align="C")
-
-
 def make_pdf(html: str, *, title: str, url: str, reviewed: dt.date, where: str) -> bytes:
-    pdf = _Leaflet(format="A4")
-    pdf.footer_text = latin1(f"Checked {reviewed.day} {reviewed:%B %Y}. Online: {url}", where)
+    # Imported here: fpdf2 and its image and font modules take about 0.35 s to
+    # import, which a build whose leaflet has not changed does not pay (the
+    # PDF is kept in .cache/, see on_post_build).
+    from fpdf import FPDF
+
+    footer = latin1(f"Checked {reviewed.day} {reviewed:%B %Y}. Online: {url}", where)
+
+    class Leaflet(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 5, f"{footer}   Page {self.page_no()} of {{nb}}", align="C")
+
+    pdf = Leaflet(format="A4")
     pdf.set_title(latin1(title, where))
     pdf.set_author("Dry Needling Guide")
     pdf.set_lang("en")
@@ -212,13 +217,20 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         raise LeafletError(f"{page_src}: the built page has no title or review date")
     text = re.sub(r'<a class="headerlink".*?</a>', "", title.group(1))
     text = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
-    pdf = make_pdf(
-        simplify(article(page_html), url),
-        title=text,
-        url=url,
-        reviewed=dt.date.fromisoformat(reviewed.group(1)),
-        where=f"{config.docs_dir}/{page_src}",
+    simple = simplify(article(page_html), url)
+    day = dt.date.fromisoformat(reviewed.group(1))
+    where = f"{config.docs_dir}/{page_src}"
+    # The same page makes the same PDF: kept in .cache/ (base64, as JSON).
+    kept = buildcache.kept(
+        "leaflet",
+        json.dumps([simple, text, url, day.isoformat()]),
+        lambda: base64.b64encode(
+            make_pdf(simple, title=text, url=url, reviewed=day, where=where)
+        ).decode(),
+        code=(__file__,),
+        folder=buildcache.folder(config.config_file_path, "leaflet"),
     )
+    pdf = base64.b64decode(kept)
     pages = pdf.count(b"/Type /Page\n") or len(re.findall(rb"/Type\s*/Page\b", pdf))
     if pages > int(wanted["max_pages"]):
         raise LeafletError(
