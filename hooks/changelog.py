@@ -29,7 +29,6 @@ from xml.etree import ElementTree as ET
 import metadata
 import plaintext
 import shared
-import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -109,23 +108,10 @@ def check_entry(data: Any, pages: set[str], today: dt.date) -> list[str]:
 
 
 def load_changelog(path: Path, where: str, pages: set[str], today: dt.date) -> Changelog:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data, root = yamlsafe.parse(text)
-    except FileNotFoundError:
-        raise ChangelogError(f"{where}: the changelog file does not exist.") from None
-    except yaml.MarkedYAMLError as err:
-        line, what = yamlsafe.describe_error(err, text=text)
-        raise ChangelogError(
-            f"{where}{f':{line}' if line else ''}: not valid YAML ({what}); "
-            "check indentation and quotes."
-        ) from None
+    data, root = yamlsafe.read(path, where, ChangelogError, "changelog")
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ChangelogError(f"{where}: needs 'entries:', a list of entries ('- date: ...').")
-    lines = []
-    for name, value in root.value:
-        if name.value == "entries" and isinstance(value, yaml.SequenceNode):
-            lines = [node.start_mark.line + 1 for node in value.value]
+    lines = yamlsafe.item_lines(root, "entries")
     problems, entries = [], []
     for item, line in zip(data["entries"], lines, strict=True):
         problems += [f"{where}:{line}: {p}" for p in check_entry(item, pages, today)]

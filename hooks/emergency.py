@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import plaintext
 import shared
-import yaml
 import yamlsafe
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -64,21 +63,8 @@ def check(data: Any, lines: list[int], where: str, references: set[str]) -> list
 
 
 def load(path: Path, where: str, references: set[str]) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data, root = yamlsafe.parse(text)
-    except FileNotFoundError:
-        raise EmergencyError(f"{where}: the emergency-number file does not exist.") from None
-    except yaml.MarkedYAMLError as err:
-        line, what = yamlsafe.describe_error(err, text=text)
-        raise EmergencyError(
-            f"{where}{f':{line}' if line else ''}: not valid YAML ({what}); "
-            "check indentation and quotes."
-        ) from None
-    lines = []
-    for name, value in getattr(root, "value", []):
-        if name.value == "numbers" and isinstance(value, yaml.SequenceNode):
-            lines = [node.start_mark.line + 1 for node in value.value]
+    data, root = yamlsafe.read(path, where, EmergencyError, "emergency-number")
+    lines = yamlsafe.item_lines(root, "numbers")
     if problems := check(data, lines, where, references):
         raise EmergencyError("the emergency numbers have problems:\n" + "\n".join(problems))
     return data

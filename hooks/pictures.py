@@ -147,17 +147,7 @@ def check_timeline(where: str, data: Any, references: set[str]) -> list[str]:
 
 
 def load_pictures(path: Path, where: str, references: set[str]) -> Pictures:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data, root = yamlsafe.parse(text)
-    except FileNotFoundError:
-        raise PicturesError(f"{where}: the picture data file does not exist.") from None
-    except yaml.MarkedYAMLError as err:
-        line, what = yamlsafe.describe_error(err, text=text)
-        raise PicturesError(
-            f"{where}{f':{line}' if line else ''}: not valid YAML ({what}); "
-            "check indentation and quotes."
-        ) from None
+    data, root = yamlsafe.read(path, where, PicturesError, "picture data")
     if not isinstance(data, dict) or not isinstance(data.get("arrays"), dict):
         raise PicturesError(f"{where}: needs 'arrays:' (icon arrays by name) and 'timeline:'.")
     lines = {}

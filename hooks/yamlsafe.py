@@ -9,6 +9,7 @@ can report "not a date" with the file and line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -86,6 +87,32 @@ def parse(text: str) -> tuple[Any, yaml.Node | None]:
         return (loader.construct_document(node) if node is not None else None), node
     finally:
         loader.dispose()
+
+
+def read(path: Path, where: str, error: type[Exception], what: str) -> tuple[Any, yaml.Node | None]:
+    """Parse the contributor's data file at ``path`` (named ``where`` in
+    messages): a missing file or invalid YAML raises ``error`` with the file,
+    the line and the fix, never a traceback."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{where}: the {what} file does not exist.") from None
+    try:
+        return parse(text)
+    except yaml.MarkedYAMLError as err:
+        line, problem = describe_error(err, text=text)
+        raise error(
+            f"{where}{f':{line}' if line else ''}: not valid YAML ({problem}); "
+            "check indentation and quotes."
+        ) from None
+
+
+def item_lines(root: yaml.Node | None, key: str) -> list[int]:
+    """The line each item of the top-level list ``key`` starts on."""
+    for name, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
+        if name.value == key and isinstance(value, yaml.SequenceNode):
+            return [node.start_mark.line + 1 for node in value.value]
+    return []
 
 
 @dataclass
