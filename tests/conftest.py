@@ -96,8 +96,8 @@ _LOCK = Path(tempfile.gettempdir()) / (
 
 
 @contextlib.contextmanager
-def project_lock():
-    with _LOCK.open("w") as handle:
+def project_lock(lock: Path = _LOCK):
+    with lock.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -118,13 +118,17 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder this test run's workers share (above each worker's own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The real site, built once per test run: the first worker builds it,
     the others read the same folder."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, above each worker's own
+    shared = run_folder(tmp_path_factory)
     record = shared / "built-site.json"
     with project_lock():
         if record.exists():
@@ -359,14 +363,26 @@ def pytest_configure(config) -> None:
     )
 
 
+# tryfirst: xdist's own hook reads the group marks, so they must be there
+# before it runs.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:
     """The suite runs on every core (pytest-xdist, ``--dist loadgroup``): the
-    tests that read one viewing's page pass share a worker, so each page is
-    still loaded once per viewing, not once per worker."""
+    tests that read one viewing's page pass are sent to one worker, so no
+    worker waits for another's pass. (Each page is loaded once per viewing
+    whatever the scheduler does: page_pass shares the results through a file.)"""
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        if item.get_closest_marker("page_checks") and callspec and "viewing" in callspec.params:
-            item.add_marker(pytest.mark.xdist_group(f"pass-{callspec.params['viewing']}"))
+        group = pass_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pass_group(item) -> str | None:
+    """The xdist group of a test that reads a viewing's page pass."""
+    callspec = getattr(item, "callspec", None)
+    if item.get_closest_marker("page_checks") and callspec and "viewing" in callspec.params:
+        return f"pass-{callspec.params['viewing']}"
+    return None
 
 
 def site_paths(site: Path) -> list[str]:
@@ -453,20 +469,31 @@ def _run_pass(
 
 
 @pytest.fixture(scope="session")
-def page_pass(request, browser, site_url: str, built_site: Build):
+def page_pass(request, browser, site_url: str, built_site: Build, tmp_path_factory):
     """``page_pass(viewing)``: the PassResults of loading each page once in
-    ``viewing`` and running on it every check the selected tests read there."""
+    ``viewing`` and running on it every check the selected tests read there.
+
+    The first worker to ask runs the pass and writes its results to the
+    run's folder; any other worker waits for them and reads them, so a pass
+    never runs twice however pytest-xdist shares out the tests."""
     wanted = _checks_wanted(request.session.items)
     paths = site_paths(built_site.site)
-    done: dict[Viewing, PassResults] = {}
+    shared = run_folder(tmp_path_factory)
 
     def results(viewing: Viewing) -> PassResults:
-        if viewing not in done:
-            names = wanted.get(viewing, set())
-            unknown = names - PAGE_CHECKS.keys()
-            assert not unknown, f"no page check named {sorted(unknown)}"
-            checks = [c for c in PAGE_CHECKS.values() if c.name in names and viewing in c.viewings]
-            done[viewing] = _run_pass(browser, site_url, built_site.site, paths, viewing, checks)
-        return done[viewing]
+        record = shared / f"pass-{viewing}.json"
+        with project_lock(shared / f"pass-{viewing}.lock"):
+            if not record.exists():
+                names = wanted.get(viewing, set())
+                unknown = names - PAGE_CHECKS.keys()
+                assert not unknown, f"no page check named {sorted(unknown)}"
+                checks = [
+                    c for c in PAGE_CHECKS.values() if c.name in names and viewing in c.viewings
+                ]
+                done = _run_pass(browser, site_url, built_site.site, paths, viewing, checks)
+                data = {name: asdict(result) for name, result in done.items()}
+                record.write_text(json.dumps(data), encoding="utf-8")
+            data = json.loads(record.read_text(encoding="utf-8"))
+        return PassResults({name: CheckResult(**result) for name, result in data.items()})
 
     return results
