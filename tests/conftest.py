@@ -243,7 +243,7 @@ def run_axe(page, rules: list[str] | None = None, tags: list[str] | None = None)
         options["runOnly"] = {"type": "rule", "values": rules}
     elif tags:
         options["runOnly"] = {"type": "tag", "values": tags}
-    # Entries that content-visibility skips (the reference lists,
+    # Entries that content-visibility skips (the bibliography,
     # docs/stylesheets/extra.css) are not laid out until a reader scrolls to
     # them, and axe then reports false contrast failures against whatever lies
     # at their estimated place (dequelabs/axe-core#2768, open). Render them, as
@@ -340,18 +340,19 @@ class PageCheck:
     viewings: tuple[Viewing, ...]
     paths: tuple[str, ...] | None
     order: int
+    uses_axe: bool  # needs axe-core loaded into each page
 
 
 PAGE_CHECKS: dict[str, PageCheck] = {}
 
 
-def page_check(name: str, *, viewings=VIEWINGS, paths=None, order: int = 1):
+def page_check(name: str, *, viewings=VIEWINGS, paths=None, order: int = 1, uses_axe=False):
     """Register a check for the page passes (a decorator)."""
 
     def register(run):
         assert name not in PAGE_CHECKS, f"two page checks named {name!r}"
         paths_ = tuple(paths) if paths is not None else None
-        PAGE_CHECKS[name] = PageCheck(name, run, tuple(viewings), paths_, order)
+        PAGE_CHECKS[name] = PageCheck(name, run, tuple(viewings), paths_, order, uses_axe)
         return run
 
     return register
@@ -435,7 +436,7 @@ def _run_pass(
         viewport={"width": viewing.width, "height": viewing.height},
         color_scheme=viewing.scheme,
     )
-    if "axe" in {c.name for c in checks}:
+    if any(c.uses_axe for c in checks):
         with_axe(ctx)
     ctx.add_init_script(WATCH_CSP)
     results = PassResults({c.name: CheckResult([], []) for c in checks})
