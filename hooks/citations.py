@@ -114,6 +114,12 @@ class CitationIndex:
     titles: dict[str, str] = field(default_factory=dict)
     path: Path | None = None  # the bibliography file, for messages
 
+    def cite(self, key: str, src_uri: str) -> None:
+        """Record that page ``src_uri`` cites ``key`` (a hook's table does)."""
+        pages = self.cited_by.setdefault(key, [])
+        if src_uri not in pages:
+            pages.append(src_uri)
+
 
 # ---------------------------------------------------------------------------
 # The bibliography

@@ -109,9 +109,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         if TABLE in file.content_string:
             for item in data["numbers"]:
                 for key in item["sources"]:
-                    pages = index.cited_by.setdefault(key, [])
-                    if file.src_uri not in pages:
-                        pages.append(file.src_uri)
+                    index.cite(key, file.src_uri)
     shared.put(config, KEY, data)
     return files
 

@@ -294,19 +294,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     # links count them (hooks/citations.py warns about uncited entries later).
     for key, condition in evidence.conditions.items():
         for g in guidelines.for_condition(key):
-            cited_on(index, g["source"], condition["page"])
+            index.cite(g["source"], condition["page"])
     for file in files.documentation_pages():
         if OVERVIEW_MARKER in file.content_string:
             for g in guidelines.entries:
-                cited_on(index, g["source"], file.src_uri)
+                index.cite(g["source"], file.src_uri)
     shared.put(config, KEY, guidelines)
     return files
-
-
-def cited_on(index: Any, key: str, src_uri: str) -> None:
-    pages = index.cited_by.setdefault(key, [])
-    if src_uri not in pages:
-        pages.append(src_uri)
 
 
 # Before hooks/citations.py (0) numbers the citations the tables add.

@@ -376,9 +376,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             else:
                 continue  # reported in on_page_markdown, with the page
             for key in keys:
-                pages = index.cited_by.setdefault(key, [])
-                if file.src_uri not in pages:
-                    pages.append(file.src_uri)
+                index.cite(key, file.src_uri)
     shared.put(config, KEY, pictures)
     return files
 
