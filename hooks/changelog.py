@@ -242,8 +242,7 @@ def condition_pages(config: MkDocsConfig) -> set[str]:
 # condition pages).
 @event_priority(50)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    relative = config.extra.get("changelog", "data/changelog.yaml")
-    path = Path(config.config_file_path).parent / relative
+    path, relative = shared.data_file(config, "changelog")
     pages = {f.src_uri for f in files.documentation_pages()}
     # The later of the build's clock and the real date: an entry dated today
     # is never "in the future" under a fixed test clock.

@@ -505,9 +505,7 @@ def render_bibliography_page(
 @event_priority(80)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Once per build: check the bibliography and every page's citations."""
-    path = Path(config.config_file_path).parent / config.extra.get(
-        "bibliography", "data/bibliography.yaml"
-    )
+    path, _ = shared.data_file(config, "bibliography")
     bibliography = load_bibliography(
         path, buildcache.folder(config.config_file_path, "bibliography")
     )

@@ -100,8 +100,7 @@ def table(data: dict[str, Any]) -> str:
 # short list into the notice.
 @event_priority(75)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    relative = config.extra.get("emergency", "data/emergency.yaml")
-    path = Path(config.config_file_path).parent / relative
+    path, relative = shared.data_file(config, "emergency")
     index = shared.get(config, "dn_citations", "hooks/emergency.py")
     data = load(path, relative, set(index.bibliography))
     # The table's citations count as citations of the pages that show it.

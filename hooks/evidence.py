@@ -462,7 +462,7 @@ def render_map(evidence: Evidence, links: dict[str, str]) -> str:
 @event_priority(70)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Once per build: check the evidence data against the bibliography."""
-    path = Path(config.config_file_path).parent / config.extra.get("evidence", "data/evidence.yaml")
+    path, _ = shared.data_file(config, "evidence")
     references = set(shared.get(config, "dn_citations", "hooks/evidence.py").bibliography)
     pages = {f.src_uri for f in files.documentation_pages()}
     cache = buildcache.folder(config.config_file_path, "evidence")

@@ -275,8 +275,7 @@ def render_overview(guidelines: Guidelines, links: dict[str, str]) -> str:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     evidence = shared.get(config, "dn_evidence", "hooks/guidelines.py")
     index = shared.get(config, "dn_citations", "hooks/guidelines.py")
-    relative = config.extra.get("guidelines", "data/guidelines.yaml")
-    path = Path(config.config_file_path).parent / relative
+    path, relative = shared.data_file(config, "guidelines")
     guidelines = load_guidelines(path, relative, evidence.conditions, set(index.bibliography))
     docs = shared.docs_label(config)
     missing = [

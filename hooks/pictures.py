@@ -361,8 +361,7 @@ def render(pictures: Pictures, name: str, page: Page) -> str:
 # After hooks/citations.py (80), whose bibliography it checks against.
 @event_priority(60)
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    relative = config.extra.get("pictures", "data/pictures.yaml")
-    path = Path(config.config_file_path).parent / relative
+    path, relative = shared.data_file(config, "pictures")
     index = shared.get(config, "dn_citations", "hooks/pictures.py")
     pictures = load_pictures(path, relative, set(index.bibliography))
     # The citations in the text alternatives count as citations of the pages

@@ -209,6 +209,13 @@ def get(config: MkDocsConfig, key: str, reader: str) -> Any:
     return config[key]
 
 
+def data_file(config: MkDocsConfig, name: str) -> tuple[Path, str]:
+    """A contributors' data file, as ``extra: {name: ...}`` in mkdocs.yml names
+    it (else data/<name>.yaml): its path, and its name as written, for messages."""
+    relative = config.extra.get(name, f"data/{name}.yaml")
+    return Path(config.config_file_path).parent / relative, relative
+
+
 def docs_label(config: MkDocsConfig) -> str:
     """The docs folder as contributors know it (``docs``): from the project's
     folder, as messages name files."""
